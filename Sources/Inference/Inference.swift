@@ -1,0 +1,1 @@
+// The Inference module: filled by its issue; see ARCHITECTURE.md for its place in the layer map.

@@ -1,0 +1,1 @@
+// The LanguageServerProtocol module: filled by its issue; see ARCHITECTURE.md for its place in the layer map.

@@ -1,0 +1,1 @@
+// The Server module: filled by its issue; see ARCHITECTURE.md for its place in the layer map.

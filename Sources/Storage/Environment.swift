@@ -1,0 +1,107 @@
+import Base
+import CLMDB
+import Foundation
+
+/// One LMDB environment (a folder with `data.mdb` and `lock.mdb`).
+///
+/// Invariants: a write transaction that is not committed aborts; a full map grows (doubling) and the write is
+/// retried by `write`; no transaction outlives the closure that received it, so none can cross an `await`.
+public final class Environment: @unchecked Sendable {
+    let raw: OpaquePointer
+    public let path: URL
+    private let growLock = NSLock()
+    /// Serialises writers inside this process so map growth never races a writer.
+    private let writeLock = NSLock()
+    public private(set) var mapSize: Int
+
+    /// Opens (creating if needed) the environment in `path`.
+    /// - Parameters:
+    ///   - maxDatabases: how many named databases may be opened.
+    ///   - mapSize: the initial map size; it doubles whenever a write finds it full.
+    public init(path: URL, maxDatabases: UInt32 = 32, mapSize: Int = 64 << 20) throws {
+        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "env_create")
+        guard let env else { throw StorageError.lmdb(operation: "env_create", code: -1) }
+        do {
+            try check(mdb_env_set_maxdbs(env, maxDatabases), "set_maxdbs")
+            try check(mdb_env_set_mapsize(env, mapSize), "set_mapsize")
+            try check(mdb_env_set_maxreaders(env, 256), "set_maxreaders")
+            // MDB_NOTLS: read transactions are not tied to threads (Swift tasks hop between threads).
+            try check(mdb_env_open(env, path.path, UInt32(MDB_NOTLS), 0o644), "env_open \(path.path)")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        raw = env
+        self.path = path
+        var info = MDB_envinfo()
+        mdb_env_info(env, &info)
+        self.mapSize = max(mapSize, Int(info.me_mapsize))
+        // Readers left by killed processes would pin old pages forever; clear them at open.
+        var dead: Int32 = 0
+        mdb_reader_check(env, &dead)
+    }
+
+    deinit { mdb_env_close(raw) }
+
+    /// Opens (creating) the named database with the given key and value codecs.
+    public func database<K: KeyCodec, V: ValueCodec>(_ name: String, key: K.Type, value: V.Type,
+                                                     duplicateKeys: Bool = false) throws -> Database<K, V> {
+        try write { txn in
+            var dbi: MDB_dbi = 0
+            let flags = UInt32(MDB_CREATE) | (duplicateKeys ? UInt32(MDB_DUPSORT) : 0)
+            try check(mdb_dbi_open(txn.raw, name, flags, &dbi), "dbi_open \(name)")
+            return Database<K, V>(name: name, dbi: dbi)
+        }
+    }
+
+    /// Runs `body` in a read-only transaction.
+    public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
+        var txn: OpaquePointer?
+        try check(mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn), "txn_begin(read)")
+        guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
+        defer { mdb_txn_abort(txn) }
+        return try body(ReadTransaction(raw: txn))
+    }
+
+    /// Runs `body` in a write transaction and commits it; any throw aborts, leaving the store as it was.
+    /// When the map is full the transaction is aborted, the map doubled, and `body` run again.
+    public func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
+        writeLock.lock(); defer { writeLock.unlock() }
+        for _ in 0..<8 {
+            do {
+                return try writeOnce(body)
+            } catch let error as StorageError where error.isMapFull {
+                try grow()
+            }
+        }
+        throw StorageError.lmdb(operation: "write (after growing the map 8 times)", code: MDB_MAP_FULL)
+    }
+
+    private func writeOnce<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
+        var txn: OpaquePointer?
+        try check(mdb_txn_begin(raw, nil, 0, &txn), "txn_begin(write)")
+        guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
+        let result: R
+        do {
+            result = try body(WriteTransaction(raw: txn))
+        } catch {
+            mdb_txn_abort(txn)
+            throw error
+        }
+        // mdb_txn_commit frees the transaction whether or not it succeeds.
+        try check(mdb_txn_commit(txn), "txn_commit")
+        return result
+    }
+
+    private func grow() throws {
+        growLock.lock(); defer { growLock.unlock() }
+        let newSize = mapSize * 2
+        try check(mdb_env_set_mapsize(raw, newSize), "set_mapsize(\(newSize))")
+        mapSize = newSize
+    }
+
+    /// Flushes to disk (LMDB already does at each commit unless opened with NOSYNC).
+    public func sync() throws { try check(mdb_env_sync(raw, 1), "env_sync") }
+}

@@ -1,0 +1,17 @@
+import CLMDB
+
+/// A read transaction. Only valid inside the closure that received it.
+public struct ReadTransaction {
+    let raw: OpaquePointer
+}
+
+/// A write transaction. Only valid inside the closure that received it; the closure's end commits it.
+public struct WriteTransaction {
+    let raw: OpaquePointer
+    var asRead: ReadTransaction { ReadTransaction(raw: raw) }
+}
+
+/// Something a read can run in: a read or a write transaction.
+public protocol ReadableTransaction { var readRaw: OpaquePointer { get } }
+extension ReadTransaction: ReadableTransaction { public var readRaw: OpaquePointer { raw } }
+extension WriteTransaction: ReadableTransaction { public var readRaw: OpaquePointer { raw } }

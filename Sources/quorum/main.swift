@@ -1,0 +1,3 @@
+import QuorumCLI
+
+Quorum.entry()
