@@ -1,0 +1,1 @@
+"""A tiny shop used by `make demo`: carts, prices and discounts."""
