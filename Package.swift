@@ -34,11 +34,13 @@ let package = Package(
         // L3: the engine, the project graph, the prompt cache.
         .target(name: "Inference", dependencies: ["GGUF", "Kernels", "Base"]),
         .target(name: "Workspace", dependencies: ["Syntax", "Storage", "Base"]),
+        // The same completion requests, sent to an OpenAI-compatible server (vLLM, SGLang, llama-server).
+        .target(name: "RemoteEngine", dependencies: ["Base"]),
         .target(name: "PromptCache", dependencies: ["Storage", "Base",
                                                     .product(name: "Collections", package: "swift-collections")]),
 
         // L4: IDE features as plain functions of a snapshot; no LSP types.
-        .target(name: "IDE", dependencies: ["Workspace", "Syntax", "Inference", "PromptCache", "Base"]),
+        .target(name: "IDE", dependencies: ["Workspace", "Syntax", "Inference", "PromptCache", "RemoteEngine", "Base"]),
 
         // L5: protocol.
         .target(name: "LanguageServerProtocol", dependencies: []),
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "Kernels"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Syntax", "Storage"]),
+        .testTarget(name: "RemoteEngineTests", dependencies: ["RemoteEngine"]),
         .testTarget(name: "PromptCacheTests", dependencies: ["PromptCache", "Storage"]),
         .testTarget(name: "IDETests", dependencies: ["IDE", "Workspace"]),
         .testTarget(name: "ProtocolTests", dependencies: ["JSONRPC", "LanguageServerProtocol"]),
