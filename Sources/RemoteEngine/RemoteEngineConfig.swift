@@ -39,6 +39,9 @@ public struct RemoteEngineConfig: Sendable, Equatable, Codable {
 public struct RemoteCompletionRequest: Sendable, Equatable {
     /// The exact prompt text the in-process engine would tokenize (FIM tokens included).
     public var prompt: String
+    /// When set, the prompt is sent as token ids instead of text (vLLM and SGLang accept both): the server
+    /// then sees exactly the tokens the in-process engine would, with no re-tokenization.
+    public var promptTokens: [Int]?
     /// For `/infill`: the text after the cursor; with `/v1/completions` the suffix is already inside `prompt`.
     public var suffix: String?
     /// For `/infill`: the text before the cursor.
@@ -47,9 +50,10 @@ public struct RemoteCompletionRequest: Sendable, Equatable {
     public var temperature: Double
     public var stop: [String]
 
-    public init(prompt: String, suffix: String? = nil, prefix: String? = nil, maxTokens: Int, temperature: Double = 0,
-                stop: [String] = []) {
+    public init(prompt: String, promptTokens: [Int]? = nil, suffix: String? = nil, prefix: String? = nil,
+                maxTokens: Int, temperature: Double = 0, stop: [String] = []) {
         self.prompt = prompt
+        self.promptTokens = promptTokens
         self.suffix = suffix
         self.prefix = prefix
         self.maxTokens = maxTokens
