@@ -80,6 +80,34 @@ public struct KVBlock: Sendable, Equatable {
         self.bytes = bytes
     }
 
+    /// Builds a block by letting the engine copy its rows in: `fill` is called once per layer with the
+    /// destinations for that layer's K rows and V rows, `layout.matrixBytes(tokens: tokens.count)` bytes each.
+    public init(tokens: [TokenID], layout: KVLayout,
+                fill: (_ layer: Int, _ keys: UnsafeMutableRawBufferPointer,
+                       _ values: UnsafeMutableRawBufferPointer) throws -> Void) rethrows {
+        var bytes = [UInt8](repeating: 0, count: layout.payloadBytes(tokens: tokens.count))
+        try bytes.withUnsafeMutableBytes { all in
+            for layer in 0 ..< layout.layers {
+                try fill(layer,
+                         UnsafeMutableRawBufferPointer(rebasing: all[layout.keyRange(layer: layer, tokens: tokens.count)]),
+                         UnsafeMutableRawBufferPointer(rebasing: all[layout.valueRange(layer: layer, tokens: tokens.count)]))
+            }
+        }
+        self.tokens = tokens
+        self.layout = layout
+        self.bytes = bytes
+    }
+
+    /// Lends one layer's K rows and V rows (`[tokens, rowWidth]` each, in `layout.dtype`) for the engine to
+    /// copy into its sequence cache.
+    public func withRows<R>(layer: Int, _ body: (_ keys: UnsafeRawBufferPointer,
+                                                 _ values: UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { all in
+            try body(UnsafeRawBufferPointer(rebasing: all[layout.keyRange(layer: layer, tokens: tokens.count)]),
+                     UnsafeRawBufferPointer(rebasing: all[layout.valueRange(layer: layer, tokens: tokens.count)]))
+        }
+    }
+
     /// Memory charged to the cache's byte budget for this block: payload plus token ids.
     public var byteCount: Int { bytes.count + tokens.count * MemoryLayout<TokenID>.size }
 }

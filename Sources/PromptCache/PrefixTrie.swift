@@ -9,14 +9,19 @@
 // least-recently-used node is always a leaf, eviction is O(1), and shared prefixes outlive the branches that
 // hang off them.
 
-/// One cached block.
-final class TrieNode {
+/// One cached block. Its mutable fields are only touched under `PromptCache`'s lock, which is what makes
+/// handing nodes to the writer queue's completion safe.
+final class TrieNode: @unchecked Sendable {
     let hash: Hash128
     let block: KVBlock
     /// Block index in the prompt: 0 for the first block.
     let depth: Int
     let parent: TrieNode?
     var childCount = 0
+    /// Whether the block is known to be stored in LMDB (written by this process, or loaded from it), so that
+    /// inserting the same prefix again costs no disk write. A block later deleted from disk by eviction keeps
+    /// the flag while it stays in memory; it is written again after it has left memory and come back.
+    var onDisk = false
     /// LRU links. The trie's dictionary owns the nodes, so the list does not need to.
     unowned(unsafe) var older: TrieNode?
     unowned(unsafe) var newer: TrieNode?

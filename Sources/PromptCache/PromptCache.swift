@@ -77,7 +77,7 @@ public final class PromptCache: @unchecked Sendable {
     /// The LMDB store behind memory, if any.
     public let store: PromptCacheStore?
 
-    /// Guards `trie` and `counters`.
+    /// Guards `trie` (including each node's `onDisk`) and `counters`.
     private let lock = NSLock()
     private var trie: PrefixTrie
     private var counters = PromptCacheStats()
@@ -121,6 +121,7 @@ public final class PromptCache: @unchecked Sendable {
             for (i, block) in blocks.enumerated() {
                 nodes.append(trie.insert(hash: hashes[i], block: block, parent: nodes.last).node)
             }
+            for node in nodes[fromMemory...] { node.onDisk = true }
             trie.touch(nodes)
             trie.evictToBudget()
             lock.unlock()
@@ -177,17 +178,34 @@ public final class PromptCache: @unchecked Sendable {
         }
         trie.touch(nodes)
         trie.evictToBudget()
+        // Only blocks not known to be on disk are written; the others just get their last-used time refreshed.
+        let unsaved = nodes.filter { !$0.onDisk }
         lock.unlock()
 
         guard let store, persistence != .memoryOnly else { return created }
-        // The whole path goes to the writer: blocks already on disk only get their last-used time refreshed
-        // (which keeps a prefix at least as recent as what extends it), and blocks whose earlier write failed
-        // get another chance.
-        let records = blocks.enumerated().map { i, block in
-            BlockRecord(key: key(hashes[i]),
-                        value: BlockValue(block: block, depth: i, parent: i == 0 ? nil : hashes[i - 1]))
+        if unsaved.isEmpty {
+            // The common keystroke: no new whole block. The refresh is gathered with other lookups' refreshes.
+            store.touchLater(hashes.map(key))
+            return created
         }
-        if persistence == .synchronous { try store.persist(records) } else { store.persistLater(records) }
+        let records = unsaved.map { node in
+            BlockRecord(key: key(node.hash),
+                        value: BlockValue(block: node.block, depth: node.depth, parent: node.parent?.hash))
+        }
+        // The rest of the path is refreshed in the same transaction, so that on disk too a prefix is never
+        // older than the blocks that extend it (disk eviction relies on that to delete leaves first).
+        let saved = nodes.filter(\.onDisk).map { key($0.hash) }
+        let markSaved: @Sendable () -> Void = { [self, unsaved] in
+            lock.lock()
+            for node in unsaved { node.onDisk = true }
+            lock.unlock()
+        }
+        if persistence == .synchronous {
+            try store.persist(records, touching: saved)
+            markSaved()
+        } else {
+            store.persistLater(records, touching: saved, then: markSaved)
+        }
         return created
     }
 

@@ -95,13 +95,14 @@ public final class PromptCacheStore: @unchecked Sendable {
 
     // MARK: Writing
 
-    /// Stores `records` in one write transaction on the caller's thread. Blocks already stored only have their
-    /// last-used time refreshed. Then evicts the oldest blocks if the store is over its budget.
+    /// Stores `records` and refreshes the last-used time of `touching` (plus any gathered refreshes) in one
+    /// write transaction on the caller's thread. Blocks already stored only have their last-used time refreshed.
+    /// Then evicts the oldest blocks if the store is over its budget.
     /// - Throws: `StorageError` when the transaction fails; nothing of it is committed then.
-    func persist(_ records: [BlockRecord]) throws {
+    func persist(_ records: [BlockRecord], touching: [BlockKey] = []) throws {
         let now = Self.nowMillis()
         var added = 0, addedBytes = 0
-        let touches = takeTouches()
+        let touches = takeTouches().union(touching)
         try environment.write { txn in
             try writeFaultForTesting?()
             for record in records {
@@ -127,10 +128,16 @@ public final class PromptCacheStore: @unchecked Sendable {
         try evictIfOverBudget()
     }
 
-    /// Queues `records` for `persist` on the writer queue and returns at once.
-    func persistLater(_ records: [BlockRecord]) {
+    /// Queues `records` for `persist` on the writer queue and returns at once; `then` runs on the writer queue
+    /// after the transaction committed (not after a failure).
+    func persistLater(_ records: [BlockRecord], touching: [BlockKey] = [], then: (@Sendable () -> Void)? = nil) {
         guard !records.isEmpty else { return }
-        queue.async { self.run("store \(records.count) KV blocks") { try self.persist(records) } }
+        queue.async {
+            self.run("store \(records.count) KV blocks") {
+                try self.persist(records, touching: touching)
+                then?()
+            }
+        }
     }
 
     /// Queues the deletion of blocks found corrupt.
@@ -170,8 +177,10 @@ public final class PromptCacheStore: @unchecked Sendable {
         touchFlushScheduled = true
         lock.unlock()
         if schedule {
-            queue.asyncAfter(deadline: .now() + Self.touchDelay) {
-                self.run("update last-used times") { try self.writeTouches() }
+            // Weak: a store being closed should not be kept open for the delay; its pending refreshes are
+            // only last-used times, and losing them costs nothing but eviction order.
+            queue.asyncAfter(deadline: .now() + Self.touchDelay) { [weak self] in
+                self?.run("update last-used times") { try self?.writeTouches() }
             }
         }
     }

@@ -200,3 +200,34 @@ final class MemoryCacheTests: XCTestCase {
         XCTAssertEqual(s.lookups, 200)
     }
 }
+
+final class KVBlockTests: XCTestCase {
+    func testLayoutRangesTileThePayload() {
+        let layout = KVLayout(layers: 3, rowWidth: 8, dtype: .f32)
+        XCTAssertEqual(layout.matrixBytes(tokens: 2), 64)
+        XCTAssertEqual(layout.payloadBytes(tokens: 2), 3 * 2 * 64)
+        var covered: [Range<Int>] = []
+        for layer in 0 ..< 3 { covered += [layout.keyRange(layer: layer, tokens: 2), layout.valueRange(layer: layer, tokens: 2)] }
+        XCTAssertEqual(covered.first?.lowerBound, 0)
+        XCTAssertEqual(covered.last?.upperBound, layout.payloadBytes(tokens: 2))
+        for (a, b) in zip(covered, covered.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound) }
+    }
+
+    func testFillAndWithRowsRoundTripEachLayer() {
+        let layout = KVLayout(layers: 2, rowWidth: 4, dtype: .f16)
+        let block = KVBlock(tokens: [1, 2, 3], layout: layout) { layer, keys, values in
+            for i in 0 ..< keys.count { keys[i] = UInt8(layer * 100 + i) }
+            for i in 0 ..< values.count { values[i] = UInt8(layer * 100 + 50 + i % 50) }
+        }
+        XCTAssertEqual(block.bytes.count, layout.payloadBytes(tokens: 3))
+        for layer in 0 ..< 2 {
+            block.withRows(layer: layer) { keys, values in
+                XCTAssertEqual(keys.count, 24)
+                XCTAssertEqual(keys.first, UInt8(layer * 100))
+                XCTAssertEqual(values.first, UInt8(layer * 100 + 50))
+                XCTAssertEqual(Array(keys), (0 ..< 24).map { UInt8(layer * 100 + $0) })
+            }
+        }
+        XCTAssertEqual(try KVBlock(tokens: block.tokens, layout: layout, bytes: block.bytes), block)
+    }
+}
