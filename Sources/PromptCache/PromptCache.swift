@@ -180,6 +180,7 @@ public final class PromptCache: @unchecked Sendable {
         trie.evictToBudget()
         // Only blocks not known to be on disk are written; the others just get their last-used time refreshed.
         let unsaved = nodes.filter { !$0.onDisk }
+        let saved = nodes.filter(\.onDisk).map { key($0.hash) }
         lock.unlock()
 
         guard let store, persistence != .memoryOnly else { return created }
@@ -192,9 +193,8 @@ public final class PromptCache: @unchecked Sendable {
             BlockRecord(key: key(node.hash),
                         value: BlockValue(block: node.block, depth: node.depth, parent: node.parent?.hash))
         }
-        // The rest of the path is refreshed in the same transaction, so that on disk too a prefix is never
-        // older than the blocks that extend it (disk eviction relies on that to delete leaves first).
-        let saved = nodes.filter(\.onDisk).map { key($0.hash) }
+        // The rest of the path (`saved`) is refreshed in the same transaction, so that on disk too a prefix is
+        // never older than the blocks that extend it (disk eviction relies on that to delete leaves first).
         let markSaved: @Sendable () -> Void = { [self, unsaved] in
             lock.lock()
             for node in unsaved { node.onDisk = true }

@@ -9,6 +9,7 @@ import Storage
 /// Writes run on one serial queue (write-behind) so that a completion request never waits for a disk commit;
 /// reads run on the caller's thread in short read transactions, which LMDB serves without locking out the writer.
 /// One store may be shared by several `PromptCache`s (several models): keys carry the model's fingerprint id.
+/// Open one store per LMDB environment and one environment per folder per process (an LMDB rule).
 ///
 /// Failure policy: a failed write (full disk, I/O error) is logged once and counted, and the cache keeps serving
 /// from memory; a stored value that fails validation is a miss and is deleted.
@@ -16,6 +17,8 @@ public final class PromptCacheStore: @unchecked Sendable {
     public let environment: Environment
     /// The disk budget in bytes of stored values; nil for unbounded.
     public let budgetBytes: Int?
+    /// The budget used when none is given: enough for a few thousand blocks of a small model.
+    public static let defaultBudgetBytes = 4 << 30
     let blocks: Database<BytesCodec, BlockRecordCodec>
     let meta: Database<BytesCodec, BytesCodec>
 
@@ -37,12 +40,12 @@ public final class PromptCacheStore: @unchecked Sendable {
     static let touchDelay: DispatchTimeInterval = .seconds(2)
 
     /// Opens (creating) a store in its own LMDB environment at `path`.
-    public convenience init(path: URL, budgetBytes: Int? = nil) throws {
+    public convenience init(path: URL, budgetBytes: Int? = PromptCacheStore.defaultBudgetBytes) throws {
         try self.init(environment: Environment(path: path), budgetBytes: budgetBytes)
     }
 
     /// Opens the store's two databases (`promptcache.blocks`, `promptcache.meta`) in an existing environment.
-    public init(environment: Environment, budgetBytes: Int? = nil) throws {
+    public init(environment: Environment, budgetBytes: Int? = PromptCacheStore.defaultBudgetBytes) throws {
         self.environment = environment
         self.budgetBytes = budgetBytes
         blocks = try environment.database("promptcache.blocks", key: BytesCodec.self, value: BlockRecordCodec.self)

@@ -189,4 +189,28 @@ final class PersistenceTests: XCTestCase {
         XCTAssertEqual(cache.lookup(c).blocksFromDisk, 2)
         XCTAssertEqual(cache.lookup(b).kind, .miss)
     }
+
+    func testReinsertingACachedPathWritesNoBlocks() throws {
+        let store = try PromptCacheStore(path: folder.url)
+        let transactions = NSLock()
+        var count = 0
+        store.writeFaultForTesting = { transactions.lock(); count += 1; transactions.unlock() }
+        let cache = try Fixture.cache(store: store)
+        let prompt = Fixture.prompt(8)
+        try cache.insert(prompt, blocks: Fixture.blocks(prompt), persistence: .synchronous)
+        XCTAssertEqual(count, 1)
+        // A keystroke that adds no whole block: nothing to write now, only a gathered last-used refresh.
+        try cache.insert(prompt + [1, 2], blocks: Fixture.blocks(prompt), persistence: .synchronous)
+        XCTAssertEqual(count, 1)
+        cache.flush()
+        XCTAssertEqual(count, 2, "the refresh is written by flush, in one transaction")
+        // A new whole block writes that block only.
+        let longer = Fixture.prompt(12)
+        try cache.insert(longer, blocks: Fixture.blocks(longer), persistence: .synchronous)
+        XCTAssertEqual(count, 3)
+        XCTAssertEqual(cache.stats.blocksOnDisk, 3)
+        try store.removeAll()
+        XCTAssertEqual(cache.stats.blocksOnDisk, 0)
+        XCTAssertEqual(cache.stats.bytesOnDisk, 0)
+    }
 }
