@@ -69,6 +69,20 @@ public enum Persistence: Sendable {
 
 /// A KV prefix cache for one model, safe to call from concurrent requests.
 ///
+/// Around prefill, the engine does:
+/// ```swift
+/// let match = cache.lookup(prompt)                         // longest cached prefix, whole blocks
+/// for (i, block) in match.blocks.enumerated() {            // copy rows into the sequence's KV cache
+///     for l in 0 ..< layers { block.withRows(layer: l) { k, v in kv.write(layer: l, at: i * B, keys: k, values: v) } }
+/// }
+/// try engine.prefill(prompt[match.matchedTokens...], startingAt: match.matchedTokens)
+/// cache.reportComputed(tokens: prompt.count - match.matchedTokens)
+/// let fresh = cache.newBlockRange(promptTokens: prompt.count, matchedTokens: match.matchedTokens).map { i in
+///     KVBlock(tokens: Array(prompt[i * B ..< (i + 1) * B]), layout: layout) { l, k, v in kv.read(layer: l, at: i * B, into: k, v) }
+/// }
+/// try cache.insert(prompt, blocks: match.blocks + fresh)   // memory now, LMDB on the writer queue
+/// ```
+///
 /// All methods are synchronous and hold an internal lock only around memory bookkeeping, never across disk I/O
 /// and never across an `await`, so the cache can be called from the engine's compute thread or from tasks.
 public final class PromptCache: @unchecked Sendable {
