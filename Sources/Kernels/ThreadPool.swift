@@ -76,14 +76,17 @@ final class PoolState: @unchecked Sendable {
             while generation == seen && !stopping { lock.wait() }
             if stopping { lock.unlock(); return }
             seen = generation
-            let body = self.body
+            var body = self.body
             let tasks = self.tasks
             lock.unlock()
 
-            if let body {
+            if let work = body {
                 var task = worker
-                while task < tasks { body(task); task += threads }
+                while task < tasks { work(task); task += threads }
             }
+            // Release our reference before reporting done: the caller's withoutActuallyEscaping checks that
+            // nothing holds the closure once run returns, and traps if a worker still does.
+            body = nil
             done.lock()
             pending -= 1
             if pending == 0 { done.signal() }
