@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "qk_blocks.h"
+#include "qk_sync.h"
 
 /* Returns a bit set of the CPU features the kernels can use (see QK_CPU_* below). */
 #define QK_CPU_AVX2    (1u << 0)
