@@ -32,6 +32,16 @@ public final class ThreadPool: @unchecked Sendable {
 
     deinit { state.stop() }
 
+    /// A pool of `threads` (default: all cores) with OpenBLAS set to the same count.
+    ///
+    /// OpenBLAS keeps its own threads, which poll after each call; left at its default it would run as many
+    /// as there are cores next to ours and the two would fight over the same cores during prefill.
+    public static func configured(threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> ThreadPool {
+        let pool = ThreadPool(threads: threads)
+        BLAS.setThreads(pool.threads)
+        return pool
+    }
+
     /// Runs `body(task)` for every task in `0..<tasks`, task t on thread t % threads, and returns when all are done.
     public func run(tasks: Int, _ body: (Int) -> Void) {
         if threads == 1 || tasks <= 1 {

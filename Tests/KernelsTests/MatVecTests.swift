@@ -39,8 +39,9 @@ final class MatVecTests: XCTestCase {
         }
     }
 
-    func testBLASThreadsCanBeSet() {
-        BLAS.setThreads(1)
+    func testConfiguredPoolSetsBLASThreads() {
+        let pool = ThreadPool.configured(threads: 1)
+        XCTAssertEqual(pool.threads, 1)
         XCTAssertEqual(BLAS.threads, 1)
     }
 }
