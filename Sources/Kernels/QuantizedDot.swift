@@ -58,13 +58,13 @@ extension Kernels {
         guard let rowBytes = type.byteCount(for: cols) else {
             preconditionFailure("Kernels.matvec(xq:): \(cols) columns is not a multiple of \(type)'s block")
         }
-        guard let pool, pool.threads > 1, rows >= 2 * pool.threads else {
+        let chunks = rowChunks(rows: rows, pool: pool)
+        guard let pool, chunks > 1 else {
             qk_matvec_rows_q(kernel, weights, rowBytes, xq, Int64(cols), out, 0, Int64(rows))
             return
         }
-        let shares = pool.threads
-        pool.run(tasks: shares) { share in
-            let begin = rows * share / shares, end = rows * (share + 1) / shares
+        pool.run(tasks: chunks) { chunk in
+            let begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
             qk_matvec_rows_q(kernel, weights, rowBytes, xq, Int64(cols), out, Int64(begin), Int64(end))
         }
     }
