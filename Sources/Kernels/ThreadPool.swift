@@ -57,34 +57,35 @@ public final class ThreadPool: @unchecked Sendable {
 /// The shared state behind a pool; workers hold it, not the pool, so the pool's deinit can stop them.
 final class PoolState: @unchecked Sendable {
     let spinIterations: Int
-    /// Shared through C atomics: [0] the job word, (generation << 32) | next unclaimed task; [1] tasks done.
-    private let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 2)
+    /// Shared through C atomics: [0] the job word, (generation << 32) | next unclaimed task; [1] tasks done;
+    /// [2] the job's task count (atomic too, since a late worker may read it while the next job is set up).
+    private let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
     private let sleep = NSCondition()
     private let callLock = NSLock()
     private var sleepers = 0
     private var stopping = false
     private var generation: UInt32 = 0
     // Written by the caller before the release store that publishes a job; read by workers only after a
-    // successful claim (tasks: after reading a word of that generation), which orders the reads after it.
-    private var tasks = 0
+    // successful claim, which orders the read after that store and before the job can end.
     private var body: ((Int) -> Void)?
 
     init(spinIterations: Int) {
         self.spinIterations = spinIterations
-        counters.initialize(repeating: 0, count: 2)
+        counters.initialize(repeating: 0, count: 3)
     }
 
     deinit { counters.deallocate() }
 
     private var job: UnsafeMutablePointer<UInt64> { counters }
     private var done: UnsafeMutablePointer<UInt64> { counters + 1 }
+    private var taskCount: UnsafeMutablePointer<UInt64> { counters + 2 }
 
     func run(tasks: Int, _ body: @escaping (Int) -> Void) {
         callLock.lock(); defer { callLock.unlock() }
         generation &+= 1
         let gen = generation
         self.body = body
-        self.tasks = tasks
+        qk_atomic_store_release(taskCount, UInt64(tasks))
         qk_atomic_store_release(done, 0)
         qk_atomic_store_release(job, UInt64(gen) << 32)
         // A worker going to sleep registers under this lock after re-checking the job word, so either it
@@ -133,7 +134,9 @@ final class PoolState: @unchecked Sendable {
                 if stop { return }
             }
             seen = currentGeneration()
-            let count = UInt32(truncatingIfNeeded: tasks)
+            // If a newer job has replaced `seen` by now, this count may be its count, but every claim below
+            // then fails on the generation, so the mix-up is harmless.
+            let count = UInt32(truncatingIfNeeded: qk_atomic_load_acquire(taskCount))
             // Claim first, read the body second: only a claimed task guarantees the job is still live.
             var task = qk_claim_task(job, seen, count)
             while task >= 0 {
