@@ -324,7 +324,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", type=Path)
     ap.add_argument("--tiktoken", type=Path, default=None, help="qwen.tiktoken (default: from dashscope)")
-    ap.add_argument("--ranks", type=int, default=2000, help="Qwen BPE ranks to keep")
+    ap.add_argument("--ranks", type=int, default=1800, help="Qwen BPE ranks to keep")
     args = ap.parse_args()
     tiktoken = args.tiktoken or default_tiktoken()
     if tiktoken is None or not tiktoken.exists():
