@@ -1,9 +1,11 @@
 #ifndef QUORUM_CKERNELS_H
 #define QUORUM_CKERNELS_H
 /* Quorum's own C kernels: fixed-layout GGUF quant blocks, dequantization and SIMD dot products.
- * Filled by the engine work; this header is the single public face of the module. */
+ * This header is the single public face of the module; Swift reaches it through the Kernels module.
+ * Type ids are the GGML ids GGUF files store (0 = F32, 1 = F16, 8 = Q8_0, 12 = Q4_K, ...). */
 #include <stddef.h>
 #include <stdint.h>
+#include "qk_blocks.h"
 
 /* Returns a bit set of the CPU features the kernels can use (see QK_CPU_* below). */
 #define QK_CPU_AVX2    (1u << 0)
@@ -13,5 +15,27 @@
 #define QK_CPU_AVX512VNNI (1u << 4)
 #define QK_CPU_NEON    (1u << 5)
 uint32_t qk_cpu_features(void);
+
+/* Dot product of one quantized row of n values (n a multiple of the type's block size) with n f32 values.
+ * Rows must be at least 2-byte aligned (4 for Q8_K), as they are inside a GGUF data section. */
+typedef float (*qk_dot_fn)(const void *row, const float *x, int64_t n);
+/* Dequantizes one row of n values into y. */
+typedef void (*qk_dequant_fn)(const void *row, float *y, int64_t n);
+
+/* Which implementation to ask for; QK_IMPL_BEST picks the fastest the running CPU supports. */
+#define QK_IMPL_PORTABLE 0
+#define QK_IMPL_AVX2 1
+#define QK_IMPL_BEST 255
+
+/* The dot kernel for a type id and implementation, or NULL when there is none (unknown type, or no SIMD
+ * version of it, or the CPU lacks the features the implementation needs). */
+qk_dot_fn qk_dot_kernel(uint32_t type, uint32_t impl);
+/* The dequantization kernel for a type id (portable C, auto-vectorized), or NULL for an unsupported type. */
+qk_dequant_fn qk_dequant_kernel(uint32_t type);
+
+/* out[r] = dot(row r, x) for r in [row_begin, row_end); rows are row_bytes apart from base.
+ * The matrix-vector product's inner loop, kept in C so one thread's share is a single call. */
+void qk_matvec_rows(qk_dot_fn dot, const void *base, size_t row_bytes, const float *x, int64_t n,
+                    float *out, int64_t row_begin, int64_t row_end);
 
 #endif

@@ -1,0 +1,26 @@
+/* Chooses a kernel per type and implementation, and runs a matrix-vector product's row range. */
+#include "qk_internal.h"
+
+/* AVX2 kernels also use FMA and F16C; all three must be present. */
+static int has_avx2_set(void) {
+    const uint32_t need = QK_CPU_AVX2 | QK_CPU_FMA | QK_CPU_F16C;
+    return (qk_cpu_features() & need) == need;
+}
+
+qk_dot_fn qk_dot_kernel(uint32_t type, uint32_t impl) {
+    switch (impl) {
+    case QK_IMPL_PORTABLE: return qk__ref_dot(type);
+    case QK_IMPL_AVX2: return has_avx2_set() ? qk__avx2_dot(type) : NULL;
+    case QK_IMPL_BEST: {
+        qk_dot_fn fast = has_avx2_set() ? qk__avx2_dot(type) : NULL;
+        return fast ? fast : qk__ref_dot(type);
+    }
+    default: return NULL;
+    }
+}
+
+void qk_matvec_rows(qk_dot_fn dot, const void *base, size_t row_bytes, const float *x, int64_t n,
+                    float *out, int64_t row_begin, int64_t row_end) {
+    const uint8_t *p = (const uint8_t *)base + (size_t)row_begin * row_bytes;
+    for (int64_t r = row_begin; r < row_end; r++, p += row_bytes) out[r] = dot(p, x, n);
+}

@@ -1,0 +1,61 @@
+#ifndef QUORUM_QK_INTERNAL_H
+#define QUORUM_QK_INTERNAL_H
+/* Helpers shared by the portable and SIMD kernels; not part of the module's public face. */
+#include <stdint.h>
+#include <string.h>
+#include "ckernels.h"
+
+/* Exact binary16 -> binary32 by bit manipulation, so the portable path needs no F16C and every
+ * input (subnormals, infinities, NaNs) maps exactly as the hardware conversion does. */
+static inline float qk_half_to_float(qk_half h) {
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+    uint32_t exp = (h >> 10) & 0x1fu, mant = h & 0x3ffu, bits;
+    if (exp == 0) {
+        if (mant == 0) {
+            bits = sign;
+        } else {
+            /* Subnormal: shift the mantissa up until its leading 1 reaches the implicit-bit position. */
+            uint32_t e = 0;
+            while (!(mant & 0x400u)) { mant <<= 1; e++; }
+            bits = sign | ((113u - e) << 23) | ((mant & 0x3ffu) << 13);
+        }
+    } else if (exp == 31) {
+        bits = sign | 0x7f800000u | (mant << 13);
+    } else {
+        bits = sign | ((exp + 112u) << 23) | (mant << 13);
+    }
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+static inline float qk_bf16_to_float(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+/* Unpacks sub-block j's (0..7) 6-bit scale and min from the 12 packed bytes of Q4_K/Q5_K:
+ * bytes 0-3 hold scales 0-3 (low 6 bits) and the top 2 bits of scales 4-7, bytes 4-7 the same for mins,
+ * bytes 8-11 the low 4 bits of scale (low nibble) and min (high nibble) 4-7. */
+static inline void qk_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *m) {
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *m = q[j + 4] & 63;
+    } else {
+        *sc = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        *m = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+
+static inline uint32_t qk_load_u32le(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+
+/* Per-implementation dot tables, filled in quant_ref.c and quant_avx2.c; dispatch.c chooses among them. */
+qk_dot_fn qk__ref_dot(uint32_t type);
+qk_dot_fn qk__avx2_dot(uint32_t type);
+
+#endif

@@ -1,0 +1,67 @@
+import Base
+import CKernels
+
+/// Which implementation of a kernel to use. `.best` is what the engine wants; the others exist for tests and
+/// benchmarks that compare a SIMD kernel with the portable reference.
+public enum KernelImplementation: Sendable, CaseIterable {
+    case portable, avx2, best
+
+    var code: UInt32 {
+        switch self {
+        case .portable: UInt32(QK_IMPL_PORTABLE)
+        case .avx2: UInt32(QK_IMPL_AVX2)
+        case .best: UInt32(QK_IMPL_BEST)
+        }
+    }
+}
+
+/// A dot product of one quantized row with f32 activations, resolved once so hot loops skip the lookup.
+public struct DotKernel: @unchecked Sendable {
+    @usableFromInline let function: qk_dot_fn
+
+    /// Σ row[i]·x[i] over `count` values; `count` must be a whole number of the type's blocks.
+    @inlinable public func callAsFunction(row: UnsafeRawPointer, x: UnsafePointer<Float>, count: Int) -> Float {
+        function(row, x, Int64(count))
+    }
+}
+
+/// The Swift face of CKernels: dequantization, dot products and the matrix-vector product.
+///
+/// Preconditions (not throws) guard counts and types: these sit in the hot loop, and callers are expected to
+/// check `supports(_:)` once when a model is loaded, not per call.
+public enum Kernels {
+    /// The types that have dequantization and dot kernels.
+    public static let supportedTypes: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0,
+                                                    .q4_K, .q5_K, .q6_K, .q8_K]
+
+    /// Whether `type` can be dequantized and dotted here; check this when loading a model.
+    public static func supports(_ type: GGMLType) -> Bool { qk_dequant_kernel(type.rawValue) != nil }
+
+    /// The dot kernel for `type`, or nil when that implementation does not exist for it or the CPU lacks it.
+    public static func dotKernel(_ type: GGMLType, implementation: KernelImplementation = .best) -> DotKernel? {
+        if implementation == .best, let cached = bestDot[Int(type.rawValue)] { return DotKernel(function: cached) }
+        return qk_dot_kernel(type.rawValue, implementation.code).map { DotKernel(function: $0) }
+    }
+
+    /// Dequantizes `count` values of `type` from `src` into `into`.
+    public static func dequantize(type: GGMLType, src: UnsafeRawPointer, count: Int,
+                                  into: UnsafeMutablePointer<Float>) {
+        guard let kernel = qk_dequant_kernel(type.rawValue) else {
+            preconditionFailure("Kernels.dequantize: no kernel for \(type); check Kernels.supports first")
+        }
+        precondition(count % type.blockSize == 0, "Kernels.dequantize: \(count) is not a multiple of \(type)'s block")
+        kernel(src, into, Int64(count))
+    }
+
+    /// Σ row[i]·x[i] over `count` values of a `type` row, with the fastest kernel this CPU has.
+    public static func dot(type: GGMLType, row: UnsafeRawPointer, x: UnsafePointer<Float>, count: Int) -> Float {
+        guard let kernel = dotKernel(type) else {
+            preconditionFailure("Kernels.dot: no kernel for \(type); check Kernels.supports first")
+        }
+        precondition(count % type.blockSize == 0, "Kernels.dot: \(count) is not a multiple of \(type)'s block")
+        return kernel(row: row, x: x, count: count)
+    }
+
+    /// Best kernels per type id, resolved once (the CPU does not change under us).
+    nonisolated(unsafe) static let bestDot: [qk_dot_fn?] = (0..<64).map { qk_dot_kernel(UInt32($0), UInt32(QK_IMPL_BEST)) }
+}

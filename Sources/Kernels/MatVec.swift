@@ -1,0 +1,33 @@
+import Base
+import CKernels
+
+extension Kernels {
+    /// out[r] = Σ_c W[r, c] · x[c] for a row-major matrix of `rows` rows of `cols` values of `type`, as GGUF
+    /// stores weights (one row per output feature, rows `type.byteCount(for: cols)` bytes apart).
+    ///
+    /// This is the decode hot loop: each generated token runs it once per weight matrix, and it is bound by
+    /// reading the weights once. Rows are split into one contiguous range per pool thread.
+    /// - Parameters:
+    ///   - weights: `[rows, cols]` in `type`'s blocks, e.g. straight from `GGUFFile.tensorData`.
+    ///   - x: `[cols]` activations.
+    ///   - out: `[rows]` results.
+    ///   - pool: threads to split rows across; nil runs on the calling thread.
+    public static func matvec(type: GGMLType, weights: UnsafeRawPointer, rows: Int, cols: Int,
+                              x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, pool: ThreadPool? = nil) {
+        guard let kernel = bestDot[Int(type.rawValue)] else {
+            preconditionFailure("Kernels.matvec: no kernel for \(type); check Kernels.supports first")
+        }
+        guard let rowBytes = type.byteCount(for: cols) else {
+            preconditionFailure("Kernels.matvec: \(cols) columns is not a multiple of \(type)'s block")
+        }
+        guard let pool, pool.threads > 1, rows >= 2 * pool.threads else {
+            qk_matvec_rows(kernel, weights, rowBytes, x, Int64(cols), out, 0, Int64(rows))
+            return
+        }
+        let shares = pool.threads
+        pool.run(tasks: shares) { share in
+            let begin = rows * share / shares, end = rows * (share + 1) / shares
+            qk_matvec_rows(kernel, weights, rowBytes, x, Int64(cols), out, Int64(begin), Int64(end))
+        }
+    }
+}
