@@ -57,7 +57,7 @@ let package = Package(
 
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "Kernels"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Syntax", "Storage"]),
