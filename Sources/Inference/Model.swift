@@ -13,7 +13,7 @@ protocol Architecture: AnyObject {
 
 /// `general.architecture` → constructor. Adding an architecture is one entry here plus its file.
 enum ModelRegistry {
-    typealias Constructor = (WeightsFile, Int, ThreadPool?) throws -> Architecture
+    typealias Constructor = (WeightsFile, Int, Workers?) throws -> Architecture
 
     static let table: [(name: String, make: Constructor)] = [
         ("qwen3moe", { try Qwen3MoE($0, vocabulary: $1, pool: $2) }),
@@ -38,7 +38,7 @@ public final class Model: @unchecked Sendable {
     public let vocabularySize: Int
     private let file: GGUFFile
     private let network: Architecture
-    private let pool: ThreadPool?
+    private let pool: Workers?
     private let lock = NSLock()
 
     /// Maps the GGUF file at `url` and builds its tokenizer and forward pass.
@@ -51,7 +51,7 @@ public final class Model: @unchecked Sendable {
             throw ModelError.unsupportedArchitecture(weights.architecture)
         }
         tokenizer = try Tokenizer(weights.vocabulary())
-        pool = threads > 1 ? ThreadPool(threads: threads) : nil
+        pool = threads > 1 ? Workers(threads: threads) : nil
         network = try make(weights, tokenizer.count, pool)
         contextLength = network.hyper.context
         vocabularySize = tokenizer.count

@@ -45,11 +45,6 @@ struct Matrix: @unchecked Sendable {
     let data: UnsafeRawPointer
     let rowBytes: Int
 
-    /// out[rows] = W · x[cols]. The decode hot loop: every weight is read once per token.
-    func apply(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, pool: ThreadPool?) {
-        Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, x: x, out: out, pool: pool)
-    }
-
     /// Row `r` as f32 (an embedding lookup).
     func row(_ r: Int, into out: UnsafeMutablePointer<Float>) {
         Kernels.dequantize(type: type, src: data + r * rowBytes, count: cols, into: out)

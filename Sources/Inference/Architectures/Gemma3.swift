@@ -18,7 +18,7 @@ final class Gemma3: Architecture {
     private let layers: [Layer]
     private let localRope: RoPE
     private let globalRope: RoPE
-    private let pool: ThreadPool?
+    private let pool: Workers?
     private let scratch: DenseScratch
 
     struct Layer {
@@ -31,7 +31,7 @@ final class Gemma3: Architecture {
         let isLocal: Bool
     }
 
-    init(_ w: WeightsFile, vocabulary: Int, pool: ThreadPool?) throws {
+    init(_ w: WeightsFile, vocabulary: Int, pool: Workers?) throws {
         let p = try Hyperparameters(w, vocabulary: vocabulary)
         hyper = p
         self.pool = pool

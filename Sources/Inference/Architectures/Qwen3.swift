@@ -14,10 +14,10 @@ final class Qwen3: Architecture {
     private let output: Matrix             // [vocabulary, dim]
     private let layers: [DenseLayer]
     private let rope: RoPE
-    private let pool: ThreadPool?
+    private let pool: Workers?
     private let scratch: DenseScratch
 
-    init(_ w: WeightsFile, vocabulary: Int, pool: ThreadPool?) throws {
+    init(_ w: WeightsFile, vocabulary: Int, pool: Workers?) throws {
         let p = try Hyperparameters(w, vocabulary: vocabulary)
         hyper = p
         self.pool = pool

@@ -14,7 +14,7 @@ final class Qwen3MoE: Architecture {
     private let output: Matrix             // [vocabulary, dim], tied to the embedding when absent
     private let layers: [Layer]
     private let rope: RoPE
-    private let pool: ThreadPool?
+    private let pool: Workers?
     private let scratch: Scratch
 
     struct Layer {
@@ -35,7 +35,7 @@ final class Qwen3MoE: Architecture {
         }
     }
 
-    init(_ w: WeightsFile, vocabulary: Int, pool: ThreadPool?) throws {
+    init(_ w: WeightsFile, vocabulary: Int, pool: Workers?) throws {
         let p = try Hyperparameters(w, vocabulary: vocabulary, denseFFN: false)
         let experts = try w.int("expert_count"), used = try w.int("expert_used_count")
         let ff = try w.int("expert_feed_forward_length")

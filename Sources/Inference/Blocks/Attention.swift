@@ -27,7 +27,7 @@ struct AttentionArguments {
 
 /// softmax(q·Kᵀ · scale) · V for each head, with grouped-query attention: query head h reads KV head
 /// h / (heads / kvHeads). Heads run in parallel on the pool.
-func attend(_ a: AttentionArguments, pool: ThreadPool?) {
+func attend(_ a: AttentionArguments, pool: Workers?) {
     let group = a.heads / a.kvHeads
     let first = a.window.map { max(0, a.position - $0 + 1) } ?? 0
     let rowStride = a.kvHeads * a.headDim

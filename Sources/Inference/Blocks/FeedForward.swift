@@ -15,7 +15,7 @@ struct GatedFFN: Sendable {
 
     /// out[dim] = FFN(x[dim]); `g` and `u` are [ff] scratch.
     func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                        g: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, pool: ThreadPool?) {
+                        g: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, pool: Workers?) {
         gate.apply(x, into: g, pool: pool)
         up.apply(x, into: u, pool: pool)
         let n = gate.rows

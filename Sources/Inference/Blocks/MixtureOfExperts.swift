@@ -28,7 +28,7 @@ struct MixtureOfExperts: Sendable {
     }
 
     /// The experts chosen for `x` and their weights, best first (exposed for tests and tracing).
-    func route(_ x: UnsafePointer<Float>, scratch: Scratch, pool: ThreadPool?) -> [(expert: Int, weight: Float)] {
+    func route(_ x: UnsafePointer<Float>, scratch: Scratch, pool: Workers?) -> [(expert: Int, weight: Float)] {
         router.apply(x, into: scratch.probs.pointer, pool: nil)
         let p = scratch.probs.pointer
         var maxLogit = -Float.infinity
@@ -48,7 +48,7 @@ struct MixtureOfExperts: Sendable {
 
     /// out[dim] = Σ_{e ∈ top-k} w_e · down_e(silu(gate_e·x) ⊙ up_e·x).
     func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scratch: Scratch,
-                        pool: ThreadPool?) {
+                        pool: Workers?) {
         let dim = router.cols
         for i in 0..<dim { out[i] = 0 }
         for (e, w) in route(x, scratch: scratch, pool: pool) {

@@ -46,7 +46,7 @@ struct SelfAttention: Sendable {
     /// out[dim] = attention of x[dim] (already normed) at `position`, writing this token's k, v to the cache.
     func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, position: Int,
                         angles: (cos: [Float], sin: [Float]), cache: KVCache, layer: Int,
-                        scratch: Scratch, pool: ThreadPool?) {
+                        scratch: Scratch, pool: Workers?) {
         let qv = scratch.q.pointer
         let (kRow, vRow) = cache.rows(layer: layer, position: position)
         q.apply(x, into: qv, pool: pool)                      // [heads · headDim]
