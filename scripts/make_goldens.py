@@ -155,10 +155,11 @@ def main() -> None:
     ap.add_argument("--models", type=Path, required=True, help="folder of make_tiny_models.py output")
     ap.add_argument("--out", type=Path, default=Path("Tests/InferenceTests/Goldens"))
     ap.add_argument("--gemma", type=Path, default=None, help="Gemma 3 270M Q4_K_M GGUF (optional)")
+    ap.add_argument("--only", default=None, help="only tiny models whose name contains this")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    tiny = sorted(args.models.glob("tiny-*.gguf"))
+    tiny = sorted(p for p in args.models.glob("tiny-*.gguf") if args.only is None or args.only in p.name)
     if not tiny:
         sys.exit(f"no tiny-*.gguf in {args.models}: run scripts/make_tiny_models.py first")
     for path in tiny:

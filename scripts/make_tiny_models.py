@@ -181,8 +181,9 @@ def add_qwen_tokenizer(w: gguf.GGUFWriter, vocab):
     w.add_add_bos_token(False)
 
 
-def write_qwen(path: Path, arch: str, vocab, quant: QT, seed: int):
-    """qwen2 (QKV bias), qwen3 (QK-norm) and qwen3moe (QK-norm + routed experts), same skeleton."""
+def write_qwen(path: Path, arch: str, vocab, quant: QT, seed: int, yarn: bool = False):
+    """qwen2 (QKV bias), qwen3 (QK-norm) and qwen3moe (QK-norm + routed experts), same skeleton.
+    With `yarn`, RoPE is stretched 4x over an original context of 32, so short prompts exercise YaRN."""
     # Qwen3 decouples the head size from n_embd / n_head (as Qwen3-Coder does); qwen2 cannot.
     n_vocab, n_embd, n_layer, n_head, n_kv = len(vocab[0]), 64, 2, 4, 2
     head_dim = 16 if arch == "qwen2" else 32
@@ -198,6 +199,10 @@ def write_qwen(path: Path, arch: str, vocab, quant: QT, seed: int):
     w.add_value_length(head_dim)
     w.add_layer_norm_rms_eps(1e-6)
     w.add_rope_freq_base(1e6)
+    if yarn:
+        w.add_rope_scaling_type(gguf.RopeScalingType.YARN)
+        w.add_rope_scaling_factor(4.0)
+        w.add_rope_scaling_orig_ctx_len(32)
     if arch == "qwen3moe":
         w.add_expert_count(n_expert)
         w.add_expert_used_count(n_used)
@@ -314,6 +319,7 @@ MODELS = [  # (file name, writer)
     ("tiny-qwen3moe-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen3moe", qv, QT.F32, 1)),
     ("tiny-qwen3moe-q8_0.gguf", lambda out, qv, gv: write_qwen(out, "qwen3moe", qv, QT.Q8_0, 1)),
     ("tiny-qwen3-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen3", qv, QT.F32, 2)),
+    ("tiny-qwen3-yarn-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen3", qv, QT.F32, 5, yarn=True)),
     ("tiny-qwen2-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen2", qv, QT.F32, 3)),
     ("tiny-gemma3-f32.gguf", lambda out, qv, gv: write_gemma3(out, gv, QT.F32, 4)),
     ("tiny-gemma3-q8_0.gguf", lambda out, qv, gv: write_gemma3(out, gv, QT.Q8_0, 4)),

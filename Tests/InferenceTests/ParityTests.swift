@@ -54,6 +54,8 @@ final class ParityTests: XCTestCase {
     // f32 weights, f32 KV cache on both sides: only summation order differs.
     func testQwen3MoEF32() throws { try check("qwen3moe-f32", tolerance: 0.02, logitTolerance: 0.02) }
     func testQwen3F32() throws { try check("qwen3-f32", tolerance: 0.02, logitTolerance: 0.02) }
+    /// RoPE stretched 4× with YaRN over an original context of 32: the prompts run past it.
+    func testQwen3YaRNF32() throws { try check("qwen3-yarn-f32", tolerance: 0.02, logitTolerance: 0.02) }
     func testQwen2F32() throws { try check("qwen2-f32", tolerance: 0.02, logitTolerance: 0.02) }
     func testGemma3F32() throws { try check("gemma3-f32", tolerance: 0.02, logitTolerance: 0.02) }
 
