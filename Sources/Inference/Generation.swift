@@ -48,7 +48,6 @@ extension Model {
         result.promptTokensEvaluated = prompt.count - reuse
         result.promptSeconds = (clock.now - start).seconds
         start = clock.now
-        defer { result.generationSeconds = (clock.now - start).seconds }
 
         var sampler = Sampler(settings)
         var decoder = StreamingDecoder(tokenizer: tokenizer)
@@ -64,6 +63,7 @@ extension Model {
                 result.text += piece
                 if !piece.isEmpty { _ = onText(piece) }
                 result.stopReason = .stopString(s)
+                result.generationSeconds = (clock.now - start).seconds
                 return result
             }
             result.text += piece
@@ -73,6 +73,7 @@ extension Model {
         }
         let rest = decoder.flush()
         if !rest.isEmpty { result.text += rest; _ = onText(rest) }
+        result.generationSeconds = (clock.now - start).seconds
         return result
     }
 

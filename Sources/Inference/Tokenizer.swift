@@ -43,9 +43,10 @@ public final class Tokenizer: Sendable {
         case .llama:
             algorithm = .spm(try SentencePieceBPE(vocabulary: v, ids: ids))
             pieces = spellings.enumerated().map { i, t in
-                let text = String(decoding: t, as: UTF8.self)
-                if v.kinds[i] == .byte, let b = SentencePieceBPE.byteValue(of: text) { return [b] }
-                return Array(text.replacingOccurrences(of: "\u{2581}", with: " ").utf8)
+                if v.kinds[i] == .byte, let b = SentencePieceBPE.byteValue(of: String(decoding: t, as: UTF8.self)) {
+                    return [b]
+                }
+                return Self.unescapeSpaces(t)
             }
         }
         specials = v.kinds.indices
@@ -55,6 +56,20 @@ public final class Tokenizer: Sendable {
         var eog = Set([v.eos, v.eot].compactMap { $0 })
         for name in Self.endOfGenerationNames { if let id = ids[Array(name.utf8)] { eog.insert(id) } }
         endOfGeneration = eog
+    }
+
+    /// SentencePiece spells spaces U+2581 (E2 96 81); decoding turns them back into spaces, byte-wise
+    /// because this runs on every token of a 262k vocabulary at load.
+    private static func unescapeSpaces(_ t: [UInt8]) -> [UInt8] {
+        guard t.count >= 3, t.contains(0xE2) else { return t }
+        var out: [UInt8] = []
+        out.reserveCapacity(t.count)
+        var i = 0
+        while i < t.count {
+            if i + 2 < t.count, t[i] == 0xE2, t[i + 1] == 0x96, t[i + 2] == 0x81 { out.append(0x20); i += 3 }
+            else { out.append(t[i]); i += 1 }
+        }
+        return out
     }
 
     /// Spellings that end generation in the models we know (end of turn, end of text, FIM padding).

@@ -85,3 +85,35 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(second.tokens, fresh.tokens)
     }
 }
+
+/// Loading errors name what is wrong and what is supported.
+final class LoadingErrorTests: XCTestCase {
+    func testUnsupportedArchitectureNamesTheSupportedOnes() throws {
+        let bytes = try Data(contentsOf: Fixtures.tinyModel("qwen2-f32"))
+        // Rename the architecture (and with it its keys) in place: same length, so the file stays valid.
+        let renamed = bytes.replacingOccurrences(of: Data("qwen2".utf8), with: Data("qwenX".utf8))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-unsupported-\(getpid()).gguf")
+        try renamed.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        XCTAssertThrowsError(try Model(contentsOf: url)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("'qwenX' is not supported"), text)
+            for name in ["qwen3moe", "qwen3", "qwen2", "gemma3"] { XCTAssertTrue(text.contains(name), text) }
+        }
+    }
+}
+
+private extension Data {
+    func replacingOccurrences(of needle: Data, with replacement: Data) -> Data {
+        var out = Data()
+        var i = startIndex
+        while i < endIndex {
+            if i + needle.count <= endIndex, self[i..<(i + needle.count)] == needle {
+                out.append(replacement); i += needle.count
+            } else {
+                out.append(self[i]); i += 1
+            }
+        }
+        return out
+    }
+}
