@@ -24,3 +24,21 @@ void qk_matvec_rows(qk_dot_fn dot, const void *base, size_t row_bytes, const flo
     const uint8_t *p = (const uint8_t *)base + (size_t)row_begin * row_bytes;
     for (int64_t r = row_begin; r < row_end; r++, p += row_bytes) out[r] = dot(p, x, n);
 }
+
+qk_qdot_fn qk_qdot_kernel(uint32_t type, uint32_t impl) {
+    switch (impl) {
+    case QK_IMPL_PORTABLE: return qk__ref_qdot(type);
+    case QK_IMPL_AVX2: return has_avx2_set() ? qk__avx2_qdot(type) : NULL;
+    case QK_IMPL_BEST: {
+        qk_qdot_fn fast = has_avx2_set() ? qk__avx2_qdot(type) : NULL;
+        return fast ? fast : qk__ref_qdot(type);
+    }
+    default: return NULL;
+    }
+}
+
+void qk_matvec_rows_q(qk_qdot_fn dot, const void *base, size_t row_bytes, const void *xq, int64_t n,
+                      float *out, int64_t row_begin, int64_t row_end) {
+    const uint8_t *p = (const uint8_t *)base + (size_t)row_begin * row_bytes;
+    for (int64_t r = row_begin; r < row_end; r++, p += row_bytes) out[r] = dot(p, xq, n);
+}

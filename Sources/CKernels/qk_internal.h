@@ -49,6 +49,29 @@ static inline void qk_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t
     }
 }
 
+/* Exact binary32 -> binary16, rounding to nearest even (as F16C's VCVTPS2PH with rounding mode 0 does):
+ * activation scales are stored as halves, and both sides of a dot must see the same rounded value. */
+static inline qk_half qk_float_to_half(float f) {
+    uint32_t x;
+    memcpy(&x, &f, sizeof x);
+    const uint32_t sign = (x >> 16) & 0x8000u, absx = x & 0x7fffffffu;
+    if (absx > 0x7f800000u) return (qk_half)(sign | 0x7e00u);   /* NaN stays a (quiet) NaN */
+    if (absx >= 0x477ff000u) return (qk_half)(sign | 0x7c00u);  /* rounds past 65504: infinity */
+    if (absx < 0x38800000u) {
+        /* Below the smallest normal half (2^-14): the subnormal count of 2^-24 steps, rounded to even. */
+        float v;
+        memcpy(&v, &absx, sizeof v);
+        float steps = v * 16777216.0f, whole = (float)(int32_t)steps, frac = steps - whole;
+        int32_t q = (int32_t)whole;
+        if (frac > 0.5f || (frac == 0.5f && (q & 1))) q++;
+        return (qk_half)(sign | (uint32_t)q);
+    }
+    uint32_t h = ((((absx >> 23) - 112u) << 10) | ((absx & 0x7fffffu) >> 13));
+    const uint32_t rest = absx & 0x1fffu;
+    if (rest > 0x1000u || (rest == 0x1000u && (h & 1u))) h++;  /* a carry into the exponent is still right */
+    return (qk_half)(sign | h);
+}
+
 static inline uint32_t qk_load_u32le(const uint8_t *p) {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
@@ -57,5 +80,7 @@ static inline uint32_t qk_load_u32le(const uint8_t *p) {
 /* Per-implementation dot tables, filled in quant_ref.c and quant_avx2.c; dispatch.c chooses among them. */
 qk_dot_fn qk__ref_dot(uint32_t type);
 qk_dot_fn qk__avx2_dot(uint32_t type);
+qk_qdot_fn qk__ref_qdot(uint32_t type);
+qk_qdot_fn qk__avx2_qdot(uint32_t type);
 
 #endif

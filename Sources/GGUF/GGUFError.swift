@@ -59,7 +59,7 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .truncated(what, offset, needed, available):
             return "GGUF file truncated: \(what) at offset \(offset) needs \(needed) bytes but only \(available) remain; re-download the file"
         case let .countTooLarge(what, count, offset, limit):
-            return "corrupt GGUF: \(what) at offset \(offset) is \(count), more than the \(limit) the rest of the file can hold"
+            return "corrupt or truncated GGUF: \(what) at offset \(offset) is \(count), more than the \(limit) the rest of the file can hold; re-download the file"
         case let .stringTooLong(what, length, offset, available):
             return "corrupt GGUF: \(what) at offset \(offset) claims \(length) bytes but only \(available) remain"
         case let .unknownValueType(key, typeID, offset):

@@ -6,7 +6,7 @@ extension Kernels {
     /// stores weights (one row per output feature, rows `type.byteCount(for: cols)` bytes apart).
     ///
     /// This is the decode hot loop: each generated token runs it once per weight matrix, and it is bound by
-    /// reading the weights once. Rows are split into one contiguous range per pool thread.
+    /// reading the weights once. Rows are split into contiguous ranges that the pool's threads claim as they come free.
     /// - Parameters:
     ///   - weights: `[rows, cols]` in `type`'s blocks, e.g. straight from `GGUFFile.tensorData`.
     ///   - x: `[cols]` activations.
@@ -20,14 +20,21 @@ extension Kernels {
         guard let rowBytes = type.byteCount(for: cols) else {
             preconditionFailure("Kernels.matvec: \(cols) columns is not a multiple of \(type)'s block")
         }
-        guard let pool, pool.threads > 1, rows >= 2 * pool.threads else {
+        let chunks = rowChunks(rows: rows, pool: pool)
+        guard let pool, chunks > 1 else {
             qk_matvec_rows(kernel, weights, rowBytes, x, Int64(cols), out, 0, Int64(rows))
             return
         }
-        let shares = pool.threads
-        pool.run(tasks: shares) { share in
-            let begin = rows * share / shares, end = rows * (share + 1) / shares
+        pool.run(tasks: chunks) { chunk in
+            let begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
             qk_matvec_rows(kernel, weights, rowBytes, x, Int64(cols), out, Int64(begin), Int64(end))
         }
+    }
+
+    /// How many row ranges to cut a product into: about 4 per thread, so a thread that starts late or runs
+    /// slow leaves its share to the others, but at least 8 rows each, so claiming stays cheap next to the work.
+    static func rowChunks(rows: Int, pool: ThreadPool?) -> Int {
+        guard let pool, pool.threads > 1 else { return 1 }
+        return max(1, min(rows / 8, 4 * pool.threads))
     }
 }

@@ -1,32 +1,51 @@
+import CKernels
 import Foundation
 
-/// A fixed set of worker threads that run the shares of one parallel loop at a time.
+/// A fixed set of worker threads that run the tasks of one parallel loop at a time.
 ///
 /// Made once per engine and reused by every matrix-vector product: starting threads per call would cost more
 /// than a small product itself. A call allocates nothing: the loop body is handed to the workers as a
-/// non-escaping closure for the duration of the call. The calling thread does share 0 itself, so a pool of
-/// `threads` uses exactly `threads` cores. Calls from several threads are serialized.
+/// non-escaping closure for the duration of the call.
+///
+/// Tasks are claimed one at a time by whichever thread is free, the caller included. On a busy machine a
+/// worker may not get a core for milliseconds; with fixed shares the caller would wait for it, with claiming
+/// the caller simply does the work itself. Idle workers poll for a short while before sleeping: decoding runs
+/// hundreds of small products per token microseconds apart, and a futex sleep/wake costs ~10 µs each time.
+/// Calls from several threads are serialized.
 public final class ThreadPool: @unchecked Sendable {
     /// How many threads run a loop, the caller included.
     public let threads: Int
     private let state: PoolState
 
     /// Starts `threads - 1` workers (the caller is the last one). Defaults to the cores this process may use.
-    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    /// - Parameter spinIterations: polls (PAUSE instructions) an idle worker makes before sleeping.
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, spinIterations: Int = 20_000) {
         self.threads = max(1, threads)
-        state = PoolState(threads: self.threads)
-        for worker in 1..<self.threads {
+        state = PoolState(spinIterations: max(0, spinIterations))
+        for _ in 1..<self.threads {
             let state = state
-            let thread = Thread { state.workerLoop(worker) }
-            thread.name = "quorum.kernels.\(worker)"
+            let thread = Thread { state.workerLoop() }
+            thread.name = "quorum.kernels"
             thread.start()
         }
     }
 
     deinit { state.stop() }
 
-    /// Runs `body(task)` for every task in `0..<tasks`, task t on thread t % threads, and returns when all are done.
+    /// A pool of `threads` (default: all cores) with OpenBLAS set to the same count.
+    ///
+    /// OpenBLAS keeps its own threads, which poll after each call; left at its default it would run as many
+    /// as there are cores next to ours and the two would fight over the same cores during prefill.
+    public static func configured(threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> ThreadPool {
+        let pool = ThreadPool(threads: threads)
+        BLAS.setThreads(pool.threads)
+        return pool
+    }
+
+    /// Runs `body(task)` once for every task in `0..<tasks`, on any of the pool's threads, and returns when
+    /// all are done. Tasks may run in any order and concurrently.
     public func run(tasks: Int, _ body: (Int) -> Void) {
+        precondition(tasks >= 0 && tasks < Int(UInt32.max), "ThreadPool.run: \(tasks) tasks")
         if threads == 1 || tasks <= 1 {
             for task in 0..<tasks { body(task) }
             return
@@ -37,61 +56,102 @@ public final class ThreadPool: @unchecked Sendable {
 
 /// The shared state behind a pool; workers hold it, not the pool, so the pool's deinit can stop them.
 final class PoolState: @unchecked Sendable {
-    let threads: Int
-    private let lock = NSCondition()
-    private let done = NSCondition()
+    let spinIterations: Int
+    /// Shared through C atomics: [0] the job word, (generation << 32) | next unclaimed task; [1] tasks done;
+    /// [2] the job's task count (atomic too, since a late worker may read it while the next job is set up).
+    private let counters = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
+    private let sleep = NSCondition()
     private let callLock = NSLock()
-    private var generation = 0
-    private var tasks = 0
-    private var pending = 0
-    private var body: ((Int) -> Void)?
+    private var sleepers = 0
     private var stopping = false
+    private var generation: UInt32 = 0
+    // Written by the caller before the release store that publishes a job; read by workers only after a
+    // successful claim, which orders the read after that store and before the job can end.
+    private var body: ((Int) -> Void)?
 
-    init(threads: Int) { self.threads = threads }
+    init(spinIterations: Int) {
+        self.spinIterations = spinIterations
+        counters.initialize(repeating: 0, count: 3)
+    }
+
+    deinit { counters.deallocate() }
+
+    private var job: UnsafeMutablePointer<UInt64> { counters }
+    private var done: UnsafeMutablePointer<UInt64> { counters + 1 }
+    private var taskCount: UnsafeMutablePointer<UInt64> { counters + 2 }
 
     func run(tasks: Int, _ body: @escaping (Int) -> Void) {
         callLock.lock(); defer { callLock.unlock() }
-        lock.lock()
+        generation &+= 1
+        let gen = generation
         self.body = body
-        self.tasks = tasks
-        pending = threads - 1
-        generation += 1
-        lock.broadcast()
-        lock.unlock()
+        qk_atomic_store_release(taskCount, UInt64(tasks))
+        qk_atomic_store_release(done, 0)
+        qk_atomic_store_release(job, UInt64(gen) << 32)
+        // A worker going to sleep registers under this lock after re-checking the job word, so either it
+        // saw the new job or we see it here and wake it.
+        sleep.lock()
+        if sleepers > 0 { sleep.broadcast() }
+        sleep.unlock()
 
-        var task = 0
-        while task < tasks { body(task); task += threads }
+        work(gen: gen, tasks: UInt32(tasks), body: body)
 
-        done.lock()
-        while pending > 0 { done.wait() }
-        done.unlock()
+        var polls = 0
+        while qk_atomic_load_acquire(done) < UInt64(tasks) {
+            // A worker holds a task: spin briefly, then yield in case it is waiting for our core.
+            polls += 1
+            if polls < 4096 { qk_cpu_relax() } else { sched_yield() }
+        }
         // Drop the closure so nothing refers to the caller's frame after the call returns.
-        lock.lock(); self.body = nil; lock.unlock()
+        self.body = nil
     }
 
-    func workerLoop(_ worker: Int) {
-        var seen = 0
+    /// Claims and runs tasks of job `gen` until none is left.
+    private func work(gen: UInt32, tasks: UInt32, body: (Int) -> Void) {
         while true {
-            lock.lock()
-            while generation == seen && !stopping { lock.wait() }
-            if stopping { lock.unlock(); return }
-            seen = generation
-            let body = self.body
-            let tasks = self.tasks
-            lock.unlock()
-
-            if let body {
-                var task = worker
-                while task < tasks { body(task); task += threads }
-            }
-            done.lock()
-            pending -= 1
-            if pending == 0 { done.signal() }
-            done.unlock()
+            let task = qk_claim_task(job, gen, tasks)
+            if task < 0 { return }
+            body(Int(task))
+            _ = qk_atomic_add_acq_rel(done, 1)
         }
     }
 
+    func workerLoop() {
+        var seen: UInt32 = 0
+        while true {
+            var polls = 0
+            while currentGeneration() == seen && polls < spinIterations {
+                qk_cpu_relax()
+                polls += 1
+            }
+            if currentGeneration() == seen {
+                sleep.lock()
+                sleepers += 1
+                while currentGeneration() == seen && !stopping { sleep.wait() }
+                sleepers -= 1
+                let stop = stopping
+                sleep.unlock()
+                if stop { return }
+            }
+            seen = currentGeneration()
+            // If a newer job has replaced `seen` by now, this count may be its count, but every claim below
+            // then fails on the generation, so the mix-up is harmless.
+            let count = UInt32(truncatingIfNeeded: qk_atomic_load_acquire(taskCount))
+            // Claim first, read the body second: only a claimed task guarantees the job is still live.
+            var task = qk_claim_task(job, seen, count)
+            while task >= 0 {
+                // Called through the property, so no reference outlives the call: the caller's
+                // withoutActuallyEscaping traps if one is still held after the last task is done.
+                self.body?(Int(task))
+                _ = qk_atomic_add_acq_rel(done, 1)
+                task = qk_claim_task(job, seen, count)
+            }
+        }
+    }
+
+    private func currentGeneration() -> UInt32 { UInt32(truncatingIfNeeded: qk_atomic_load_acquire(job) >> 32) }
+
     func stop() {
-        lock.lock(); stopping = true; lock.broadcast(); lock.unlock()
+        sleep.lock(); stopping = true; sleep.broadcast(); sleep.unlock()
     }
 }

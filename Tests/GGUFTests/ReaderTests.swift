@@ -86,6 +86,26 @@ final class ReaderTests: XCTestCase {
         XCTAssertEqual(Array(try fromFile.tensorData(named: "t.q6_k")), Array(try fromBytes.tensorData(named: "t.q6_k")))
     }
 
+    /// Version 2 has the same layout as 3 (3 only added big-endian files); zero-dimensional and empty
+    /// tensors are legal and take no bytes.
+    func testVersion2AndDegenerateTensors() throws {
+        var b = GGUFBuilder()
+        b.header(version: 2, tensors: 2, keys: 0)
+        b.tensor("scalar", dims: [], type: 0, offset: 0)
+        b.tensor("empty", dims: [0, 7], type: 12, offset: 32)
+        b.pad(to: 32)
+        b.bytes += [UInt8](repeating: 0, count: 32)
+        let file = try GGUFFile(bytes: b.bytes)
+        XCTAssertEqual(file.version, 2)
+        XCTAssertNil(file.architecture)
+        let scalar = try XCTUnwrap(file.tensor(named: "scalar"))
+        XCTAssertEqual(scalar.elementCount, 1)
+        XCTAssertEqual(scalar.byteCount, 4)
+        let empty = try XCTUnwrap(file.tensor(named: "empty"))
+        XCTAssertEqual(empty.elementCount, 0)
+        XCTAssertEqual(file.tensorData(empty).count, 0)
+    }
+
     func testHandWrittenFileWithCustomAlignment() throws {
         let file = try GGUFFile(bytes: GGUFBuilder.valid(alignment: 64).bytes)
         XCTAssertEqual(file.alignment, 64)

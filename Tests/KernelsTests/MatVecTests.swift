@@ -28,19 +28,24 @@ final class MatVecTests: XCTestCase {
         }
     }
 
+    /// Every task runs exactly once per call, over many back-to-back calls (where a late worker could run a
+    /// task of a job it never saw published) and with workers that have gone to sleep between calls.
     func testPoolRunsEveryTaskOnceAndIsReusable() {
-        let pool = ThreadPool(threads: 3)
-        for tasks in [0, 1, 2, 3, 7, 64] {
-            let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, tasks))
-            hits.initialize(repeating: 0)
-            defer { hits.deallocate() }
-            for _ in 0..<50 { pool.run(tasks: tasks) { hits[$0] += 1 } }
-            XCTAssertEqual(Array(hits.prefix(tasks)), [Int](repeating: 50, count: tasks), "\(tasks) tasks")
+        for pool in [ThreadPool(threads: 3), ThreadPool(threads: 2, spinIterations: 0)] {
+            for tasks in [0, 1, 2, 3, 7, 64, 1000] {
+                let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, tasks))
+                hits.initialize(repeating: 0)
+                defer { hits.deallocate() }
+                // Each task writes only its own slot, so the counts need no atomics.
+                for _ in 0..<200 { pool.run(tasks: tasks) { hits[$0] += 1 } }
+                XCTAssertEqual(Array(hits.prefix(tasks)), [Int](repeating: 200, count: tasks), "\(tasks) tasks")
+            }
         }
     }
 
-    func testBLASThreadsCanBeSet() {
-        BLAS.setThreads(1)
+    func testConfiguredPoolSetsBLASThreads() {
+        let pool = ThreadPool.configured(threads: 1)
+        XCTAssertEqual(pool.threads, 1)
         XCTAssertEqual(BLAS.threads, 1)
     }
 }
