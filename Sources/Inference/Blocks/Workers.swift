@@ -1,40 +1,38 @@
-import Dispatch
 import Kernels
 
-/// Splits the forward pass's loops across cores with libdispatch.
-///
-/// Used instead of `Kernels.ThreadPool`, whose `run` currently traps ("closure escaped") when a worker
-/// still holds the loop body as the call returns; once that is fixed this can forward to the pool.
-struct Workers: Sendable {
-    let threads: Int
+/// The cores the forward pass may use: the kernels' thread pool, shared by every product of one model.
+struct Workers: @unchecked Sendable {
+    let pool: ThreadPool
+    var threads: Int { pool.threads }
+
+    init(threads: Int) { pool = ThreadPool.configured(threads: threads) }
 
     /// Runs body(0..<tasks) across the threads; returns when all are done.
-    func run(tasks: Int, _ body: (Int) -> Void) {
-        if threads <= 1 || tasks <= 1 {
-            for t in 0..<tasks { body(t) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: tasks, execute: body)
-        }
-    }
+    func run(tasks: Int, _ body: (Int) -> Void) { pool.run(tasks: tasks, body) }
 }
 
 extension Matrix {
-    /// out[rows] = W · x[cols], rows split into one contiguous share per thread when the matrix is big
-    /// enough for the split to pay for itself.
+    /// out[rows] = W · x[cols]. The decode hot loop: every weight is read once per token.
+    ///
+    /// Quantized weights take llama.cpp's int8 path: the activations are quantized once (Q8_0 blocks of 32
+    /// for the legacy types, Q8_K blocks of 256 for the K-quants) and multiplied as integers. That is both
+    /// faster and what the peer computes, so logits agree to summation order (see notes/engine-parity.md).
     func apply(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, pool: Workers?) {
-        // Round the activations as llama.cpp's quantized product sees them (see ActivationRounding).
-        let rounded = UnsafeMutablePointer<Float>.allocate(capacity: cols)
-        defer { rounded.deallocate() }
-        let x = ActivationRounding.round(for: type, x, count: cols, into: rounded) ? UnsafePointer(rounded) : x
-        guard let pool, pool.threads > 1, rows * cols >= 32_768 else {
-            Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, x: x, out: out, pool: nil)
+        if let bytes = Kernels.activationByteCount(for: type, count: cols) {
+            let xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 4), alignment: 16)
+            defer { xq.deallocate() }
+            Kernels.quantizeActivations(x, count: cols, for: type, into: xq)
+            Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, xq: xq, out: out, pool: pool?.pool)
             return
         }
-        let shares = pool.threads
-        pool.run(tasks: shares) { share in
-            let begin = rows * share / shares, end = rows * (share + 1) / shares
-            Kernels.matvec(type: type, weights: data + begin * rowBytes, rows: end - begin, cols: cols,
-                           x: x, out: out + begin, pool: nil)
+        // F16 weights: llama.cpp multiplies f16 by f16, so round the activations to f16 first.
+        if type == .f16 {
+            let rounded = UnsafeMutablePointer<Float>.allocate(capacity: cols)
+            defer { rounded.deallocate() }
+            for i in 0..<cols { rounded[i] = roundToHalf(x[i]) }
+            Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, x: rounded, out: out, pool: pool?.pool)
+            return
         }
+        Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, x: x, out: out, pool: pool?.pool)
     }
 }
