@@ -3,13 +3,19 @@ import Foundation
 import GGUF
 import Kernels
 
-/// One architecture's forward pass, one token at a time.
+/// One architecture's forward pass over a batch of consecutive tokens.
 protocol Architecture: AnyObject {
     var hyper: Hyperparameters { get }
-    /// Runs `token` at `position` (== cache.count before the call): writes its keys and values into the
-    /// cache and, when `logits` is given, the next-token logits [vocabulary] there.
-    func forward(token: TokenID, position: Int, cache: KVCache, logits: UnsafeMutablePointer<Float>?)
+    /// Runs `tokens` (at most `maxBatch`) at positions start ..< start + n, where start == cache.count,
+    /// writing their keys and values into the cache; the final hidden states stay in the scratch.
+    func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache)
+    /// The next-token logits [vocabulary] after row `row` of the last batch.
+    func logits(row: Int, into out: UnsafeMutablePointer<Float>)
 }
+
+/// Tokens per forward batch: enough for each weight row to be reused from L1 many times during prefill,
+/// small enough that the batch's activations stay in L2.
+let maxBatch = 32
 
 /// `general.architecture` → constructor. Adding an architecture is one entry here plus its file.
 enum ModelRegistry {
@@ -78,11 +84,16 @@ public final class Model: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         var out: [[Float]] = []
         let row = Buffer(vocabularySize)
-        for (i, t) in tokens.enumerated() {
-            let want = logits == .all || (logits == .last && i == tokens.count - 1)
-            network.forward(token: t, position: cache.count, cache: cache, logits: want ? row.pointer : nil)
-            cache.commit(t)
-            if want { out.append(row.array) }
+        var begin = 0
+        while begin < tokens.count {
+            let end = min(begin + maxBatch, tokens.count)
+            network.forward(tokens[begin..<end], start: cache.count, cache: cache)
+            for t in tokens[begin..<end] { cache.commit(t) }
+            for i in begin..<end where logits == .all || (logits == .last && i == tokens.count - 1) {
+                network.logits(row: i - begin, into: row.pointer)
+                out.append(row.array)
+            }
+            begin = end
         }
         return out
     }

@@ -75,26 +75,29 @@ final class Gemma3: Architecture {
         scratch = DenseScratch(p)
     }
 
-    func forward(token: TokenID, position: Int, cache: KVCache, logits: UnsafeMutablePointer<Float>?) {
-        let s = scratch
-        embedding.row(Int(token), into: s.h.pointer)
-        let scale = Float(hyper.dim).squareRoot()
-        for i in 0..<hyper.dim { s.h[i] *= scale }
-        let local = localRope.angles(position: position), global = globalRope.angles(position: position)
+    func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
+        let s = scratch, n = tokens.count, dim = hyper.dim
+        let scale = Float(dim).squareRoot()
+        for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
+        for i in 0..<(n * dim) { s.h[i] *= scale }
+        let local = (0..<n).map { localRope.angles(position: start + $0) }
+        let global = (0..<n).map { globalRope.angles(position: start + $0) }
         for (i, layer) in layers.enumerated() {
-            layer.attentionNorm(s.h.pointer, into: s.x.pointer)
-            layer.attention(s.x.pointer, into: s.y.pointer, position: position,
+            layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start,
                             angles: layer.isLocal ? local : global,
                             cache: cache, layer: i, scratch: s.attention, pool: pool)
-            layer.attentionPostNorm(s.y.pointer, into: s.y.pointer)
-            s.h.add(s.y)
-            layer.ffnNorm(s.h.pointer, into: s.x.pointer)
-            layer.ffn(s.x.pointer, into: s.y.pointer, g: s.g.pointer, u: s.u.pointer, pool: pool)
-            layer.ffnPostNorm(s.y.pointer, into: s.y.pointer)
-            s.h.add(s.y)
+            layer.attentionPostNorm(s.y.pointer, into: s.y.pointer, rows: n)
+            s.h.add(s.y, count: n * dim)
+            layer.ffnNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.ffn(s.x.pointer, into: s.y.pointer, count: n, g: s.g.pointer, u: s.u.pointer, pool: pool)
+            layer.ffnPostNorm(s.y.pointer, into: s.y.pointer, rows: n)
+            s.h.add(s.y, count: n * dim)
         }
-        guard let logits else { return }
-        outputNorm(s.h.pointer, into: s.x.pointer)
-        output.apply(s.x.pointer, into: logits, pool: pool)
+    }
+
+    func logits(row: Int, into out: UnsafeMutablePointer<Float>) {
+        outputNorm(scratch.h.pointer + row * hyper.dim, into: scratch.x.pointer)
+        output.apply(scratch.x.pointer, into: out, pool: pool)
     }
 }

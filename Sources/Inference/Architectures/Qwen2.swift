@@ -49,21 +49,23 @@ final class Qwen2: Architecture {
         scratch = DenseScratch(p)
     }
 
-    func forward(token: TokenID, position: Int, cache: KVCache, logits: UnsafeMutablePointer<Float>?) {
-        let s = scratch
-        embedding.row(Int(token), into: s.h.pointer)
-        let angles = rope.angles(position: position)
+    func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
+        let s = scratch, n = tokens.count, dim = hyper.dim
+        for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
+        let angles = (0..<n).map { rope.angles(position: start + $0) }
         for (i, layer) in layers.enumerated() {
-            layer.attentionNorm(s.h.pointer, into: s.x.pointer)
-            layer.attention(s.x.pointer, into: s.y.pointer, position: position, angles: angles,
+            layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, angles: angles,
                             cache: cache, layer: i, scratch: s.attention, pool: pool)
-            s.h.add(s.y)
-            layer.ffnNorm(s.h.pointer, into: s.x.pointer)
-            layer.ffn(s.x.pointer, into: s.y.pointer, g: s.g.pointer, u: s.u.pointer, pool: pool)
-            s.h.add(s.y)
+            s.h.add(s.y, count: n * dim)
+            layer.ffnNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.ffn(s.x.pointer, into: s.y.pointer, count: n, g: s.g.pointer, u: s.u.pointer, pool: pool)
+            s.h.add(s.y, count: n * dim)
         }
-        guard let logits else { return }
-        outputNorm(s.h.pointer, into: s.x.pointer)
-        output.apply(s.x.pointer, into: logits, pool: pool)
+    }
+
+    func logits(row: Int, into out: UnsafeMutablePointer<Float>) {
+        outputNorm(scratch.h.pointer + row * hyper.dim, into: scratch.x.pointer)
+        output.apply(scratch.x.pointer, into: out, pool: pool)
     }
 }

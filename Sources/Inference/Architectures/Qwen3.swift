@@ -47,22 +47,24 @@ final class Qwen3: Architecture {
         scratch = DenseScratch(p)
     }
 
-    func forward(token: TokenID, position: Int, cache: KVCache, logits: UnsafeMutablePointer<Float>?) {
-        let s = scratch
-        embedding.row(Int(token), into: s.h.pointer)
-        let angles = rope.angles(position: position)
+    func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
+        let s = scratch, n = tokens.count, dim = hyper.dim
+        for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
+        let angles = (0..<n).map { rope.angles(position: start + $0) }
         for (i, layer) in layers.enumerated() {
-            layer.attentionNorm(s.h.pointer, into: s.x.pointer)
-            layer.attention(s.x.pointer, into: s.y.pointer, position: position, angles: angles,
+            layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, angles: angles,
                             cache: cache, layer: i, scratch: s.attention, pool: pool)
-            s.h.add(s.y)
-            layer.ffnNorm(s.h.pointer, into: s.x.pointer)
-            layer.ffn(s.x.pointer, into: s.y.pointer, g: s.g.pointer, u: s.u.pointer, pool: pool)
-            s.h.add(s.y)
+            s.h.add(s.y, count: n * dim)
+            layer.ffnNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.ffn(s.x.pointer, into: s.y.pointer, count: n, g: s.g.pointer, u: s.u.pointer, pool: pool)
+            s.h.add(s.y, count: n * dim)
         }
-        guard let logits else { return }
-        outputNorm(s.h.pointer, into: s.x.pointer)
-        output.apply(s.x.pointer, into: logits, pool: pool)
+    }
+
+    func logits(row: Int, into out: UnsafeMutablePointer<Float>) {
+        outputNorm(scratch.h.pointer + row * hyper.dim, into: scratch.x.pointer)
+        output.apply(scratch.x.pointer, into: out, pool: pool)
     }
 }
 
@@ -74,14 +76,14 @@ struct DenseLayer {
     let ffn: GatedFFN
 }
 
-/// Per-token activations of a dense decoder.
+/// Activations of one batch in a dense decoder.
 final class DenseScratch {
-    let h: Buffer, x: Buffer, y: Buffer    // [dim] residual stream, normed input, sublayer output
-    let g: Buffer, u: Buffer               // [ff] gate and up projections
+    let h: Buffer, x: Buffer, y: Buffer    // [batch, dim] residual stream, normed input, sublayer output
+    let g: Buffer, u: Buffer               // [batch, ff] gate and up projections
     let attention: SelfAttention.Scratch
     init(_ p: Hyperparameters) {
-        h = Buffer(p.dim); x = Buffer(p.dim); y = Buffer(p.dim)
-        g = Buffer(p.ff); u = Buffer(p.ff)
-        attention = .init(heads: p.heads, headDim: p.headDim)
+        h = Buffer(maxBatch * p.dim); x = Buffer(maxBatch * p.dim); y = Buffer(maxBatch * p.dim)
+        g = Buffer(maxBatch * p.ff); u = Buffer(maxBatch * p.ff)
+        attention = .init(batch: maxBatch, heads: p.heads, headDim: p.headDim)
     }
 }

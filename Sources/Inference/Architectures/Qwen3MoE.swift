@@ -25,13 +25,13 @@ final class Qwen3MoE: Architecture {
     }
 
     final class Scratch {
-        let h: Buffer, x: Buffer, y: Buffer      // [dim] residual stream, normed input, sublayer output
+        let h: Buffer, x: Buffer, y: Buffer      // [batch, dim] residual stream, normed input, sublayer output
         let attention: SelfAttention.Scratch
         let moe: MixtureOfExperts.Scratch
-        init(_ p: Hyperparameters, experts: Int, ff: Int) {
-            h = Buffer(p.dim); x = Buffer(p.dim); y = Buffer(p.dim)
-            attention = .init(heads: p.heads, headDim: p.headDim)
-            moe = .init(experts: experts, ff: ff, dim: p.dim)
+        init(_ p: Hyperparameters, experts: Int, used: Int, ff: Int) {
+            h = Buffer(maxBatch * p.dim); x = Buffer(maxBatch * p.dim); y = Buffer(maxBatch * p.dim)
+            attention = .init(batch: maxBatch, heads: p.heads, headDim: p.headDim)
+            moe = .init(batch: maxBatch, experts: experts, used: used, ff: ff, dim: p.dim)
         }
     }
 
@@ -68,24 +68,26 @@ final class Qwen3MoE: Architecture {
                     down: try w.experts(b + "ffn_down_exps.weight", count: experts, rows: p.dim, cols: ff),
                     experts: experts, used: used, ff: ff, normalizeWeights: normalize))
         }
-        scratch = Scratch(p, experts: experts, ff: ff)
+        scratch = Scratch(p, experts: experts, used: used, ff: ff)
     }
 
-    func forward(token: TokenID, position: Int, cache: KVCache, logits: UnsafeMutablePointer<Float>?) {
-        let s = scratch
-        embedding.row(Int(token), into: s.h.pointer)
-        let angles = rope.angles(position: position)
+    func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
+        let s = scratch, n = tokens.count, dim = hyper.dim
+        for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
+        let angles = (0..<n).map { rope.angles(position: start + $0) }
         for (i, layer) in layers.enumerated() {
-            layer.attentionNorm(s.h.pointer, into: s.x.pointer)
-            layer.attention(s.x.pointer, into: s.y.pointer, position: position, angles: angles,
+            layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, angles: angles,
                             cache: cache, layer: i, scratch: s.attention, pool: pool)
-            s.h.add(s.y)
-            layer.ffnNorm(s.h.pointer, into: s.x.pointer)
-            layer.moe(s.x.pointer, into: s.y.pointer, scratch: s.moe, pool: pool)
-            s.h.add(s.y)
+            s.h.add(s.y, count: n * dim)
+            layer.ffnNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.moe(s.x.pointer, into: s.y.pointer, count: n, scratch: s.moe, pool: pool)
+            s.h.add(s.y, count: n * dim)
         }
-        guard let logits else { return }
-        outputNorm(s.h.pointer, into: s.x.pointer)
-        output.apply(s.x.pointer, into: logits, pool: pool)
+    }
+
+    func logits(row: Int, into out: UnsafeMutablePointer<Float>) {
+        outputNorm(scratch.h.pointer + row * hyper.dim, into: scratch.x.pointer)
+        output.apply(scratch.x.pointer, into: out, pool: pool)
     }
 }

@@ -21,12 +21,8 @@ final class Buffer: @unchecked Sendable {
         set { pointer[i] = newValue }
     }
 
-    /// self += other, elementwise (a residual connection).
-    func add(_ other: Buffer) {
-        for i in 0..<count { pointer[i] += other.pointer[i] }
-    }
-
-    func copy(from other: Buffer) {
-        pointer.update(from: other.pointer, count: count)
+    /// self[..<n] += other[..<n], elementwise (a residual connection over the batch's rows).
+    func add(_ other: Buffer, count n: Int) {
+        for i in 0..<n { pointer[i] += other.pointer[i] }
     }
 }

@@ -13,17 +13,21 @@ struct GatedFFN: Sendable {
     let down: Matrix
     let activation: Activation
 
-    /// out[dim] = FFN(x[dim]); `g` and `u` are [ff] scratch.
-    func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+    /// out[n, dim] = FFN(x[n, dim]); `g` and `u` are [n, ff] scratch.
+    func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
                         g: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, pool: Workers?) {
-        gate.apply(x, into: g, pool: pool)
-        up.apply(x, into: u, pool: pool)
-        let n = gate.rows
-        switch activation {
-        case .silu: for i in 0..<n { g[i] = silu(g[i]) * u[i] }
-        case .gelu: for i in 0..<n { g[i] = geluTable(g[i]) * u[i] }
-        }
-        down.apply(g, into: out, pool: pool)
+        gate.apply(x, into: g, count: n, pool: pool)
+        up.apply(x, into: u, count: n, pool: pool)
+        activate(activation, g, times: u, count: n * gate.rows)
+        down.apply(g, into: out, count: n, pool: pool)
+    }
+}
+
+/// g[i] = act(g[i]) · u[i].
+func activate(_ activation: GatedFFN.Activation, _ g: UnsafeMutablePointer<Float>, times u: UnsafePointer<Float>, count: Int) {
+    switch activation {
+    case .silu: for i in 0..<count { g[i] = silu(g[i]) * u[i] }
+    case .gelu: for i in 0..<count { g[i] = geluTable(g[i]) * u[i] }
     }
 }
 

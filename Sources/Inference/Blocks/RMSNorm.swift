@@ -15,6 +15,11 @@ struct RMSNorm: Sendable {
         for i in 0..<dim { out[i] = x[i] * scale * weight[i] }
     }
 
+    /// Normalises `rows` consecutive vectors of `dim`: out[rows, dim] = norm(x[rows, dim]).
+    func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Int) {
+        for r in 0..<rows { self(x + r * dim, into: out + r * dim) }
+    }
+
     /// Normalises each of `heads` consecutive vectors of `dim` in place (QK-norm on [heads, headDim]).
     func perHead(_ x: UnsafeMutablePointer<Float>, heads: Int) {
         for h in 0..<heads { self(x + h * dim, into: x + h * dim) }

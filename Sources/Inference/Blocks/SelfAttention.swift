@@ -1,7 +1,8 @@
 import Kernels
 
-/// The attention sublayer of a decoder block for one token: project to q, k, v (with optional biases and
-/// per-head QK-norm), rotate q and k, append k and v to the layer's cache, attend, project back.
+/// The attention sublayer of a decoder block for a batch of consecutive tokens: project to q, k, v (with
+/// optional biases and per-head QK-norm), rotate q and k, append k and v to the layer's cache, attend
+/// causally, project back.
 struct SelfAttention: Sendable {
     /// [heads · headDim, dim]
     let q: Matrix
@@ -29,12 +30,12 @@ struct SelfAttention: Sendable {
     /// Sliding-window size for local layers, nil for global ones.
     var window: Int? = nil
 
-    /// Per-token scratch shared by all layers.
+    /// Per-batch scratch shared by all layers.
     final class Scratch {
-        let q: Buffer, attn: Buffer
+        let q: Buffer, attn: Buffer   // [batch, heads · headDim]
         private(set) var scores: Buffer
-        init(heads: Int, headDim: Int) {
-            q = Buffer(heads * headDim); attn = Buffer(heads * headDim); scores = Buffer(0)
+        init(batch: Int, heads: Int, headDim: Int) {
+            q = Buffer(batch * heads * headDim); attn = Buffer(batch * heads * headDim); scores = Buffer(0)
         }
         /// [heads, capacity]
         func scores(heads: Int, capacity: Int) -> Buffer {
@@ -43,29 +44,36 @@ struct SelfAttention: Sendable {
         }
     }
 
-    /// out[dim] = attention of x[dim] (already normed) at `position`, writing this token's k, v to the cache.
-    func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, position: Int,
-                        angles: (cos: [Float], sin: [Float]), cache: KVCache, layer: Int,
+    /// out[n, dim] = attention of x[n, dim] (already normed) for tokens at positions start ..< start + n,
+    /// writing their keys and values to the cache first. `angles[t]` are token t's rotations.
+    func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
+                        start: Int, angles: [(cos: [Float], sin: [Float])], cache: KVCache, layer: Int,
                         scratch: Scratch, pool: Workers?) {
-        let qv = scratch.q.pointer
-        let (kRow, vRow) = cache.rows(layer: layer, position: position)
-        q.apply(x, into: qv, pool: pool)                      // [heads · headDim]
-        k.apply(x, into: kRow, pool: pool)                    // [kvHeads · headDim]
-        v.apply(x, into: vRow, pool: pool)                    // [kvHeads · headDim]
-        if let qBias { for i in 0..<qBias.count { qv[i] += qBias[i] } }
-        if let kBias { for i in 0..<kBias.count { kRow[i] += kBias[i] } }
-        if let vBias { for i in 0..<vBias.count { vRow[i] += vBias[i] } }
-        qNorm?.perHead(qv, heads: heads)
-        kNorm?.perHead(kRow, heads: kvHeads)
-        rope.apply(qv, heads: heads, headDim: headDim, angles: angles)
-        rope.apply(kRow, heads: kvHeads, headDim: headDim, angles: angles)
-        if queryScale != 1 { for i in 0..<(heads * headDim) { qv[i] *= queryScale } }
+        let qWidth = heads * headDim, kvWidth = kvHeads * headDim
+        let qs = scratch.q.pointer
+        let (keys, values) = cache.rows(layer: layer, position: start)   // [n, kvWidth] each, in place
+        q.apply(x, into: qs, count: n, pool: pool)                          // [n, qWidth]
+        k.apply(x, into: keys, count: n, outStride: cache.width, pool: pool)
+        v.apply(x, into: values, count: n, outStride: cache.width, pool: pool)
+        for t in 0..<n {
+            let qv = qs + t * qWidth, kv = keys + t * cache.width, vv = values + t * cache.width
+            if let qBias { for i in 0..<qWidth { qv[i] += qBias[i] } }
+            if let kBias { for i in 0..<kvWidth { kv[i] += kBias[i] } }
+            if let vBias { for i in 0..<kvWidth { vv[i] += vBias[i] } }
+            qNorm?.perHead(qv, heads: heads)
+            kNorm?.perHead(kv, heads: kvHeads)
+            rope.apply(qv, heads: heads, headDim: headDim, angles: angles[t])
+            rope.apply(kv, heads: kvHeads, headDim: headDim, angles: angles[t])
+            if queryScale != 1 { for i in 0..<qWidth { qv[i] *= queryScale } }
+        }
         let layerKeys = cache.keys[layer].pointer, layerValues = cache.values[layer].pointer
-        attend(AttentionArguments(query: qv, keys: layerKeys, values: layerValues, position: position,
-                                  heads: heads, kvHeads: kvHeads, headDim: headDim, scale: scoreScale,
-                                  window: window, output: scratch.attn.pointer,
-                                  scores: scratch.scores(heads: heads, capacity: cache.capacity).pointer,
-                                  capacity: cache.capacity), pool: pool)
-        o.apply(scratch.attn.pointer, into: out, pool: pool)  // [dim]
+        let scores = scratch.scores(heads: heads, capacity: cache.capacity).pointer
+        for t in 0..<n {
+            attend(AttentionArguments(query: qs + t * qWidth, keys: layerKeys, values: layerValues,
+                                      position: start + t, heads: heads, kvHeads: kvHeads, headDim: headDim,
+                                      scale: scoreScale, window: window, output: scratch.attn.pointer + t * qWidth,
+                                      scores: scores, capacity: cache.capacity), pool: pool)
+        }
+        o.apply(scratch.attn.pointer, into: out, count: n, pool: pool)     // [n, dim]
     }
 }
