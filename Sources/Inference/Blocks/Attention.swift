@@ -25,41 +25,33 @@ struct AttentionArguments {
     let capacity: Int
 }
 
-/// softmax(q·Kᵀ · scale) · V for each head, with grouped-query attention: query head h reads KV head
-/// h / (heads / kvHeads). Heads run in parallel on the pool.
+/// softmax(q·Kᵀ · scale) · V with grouped-query attention: the `heads / kvHeads` query heads that share a
+/// KV head are stacked into one small matrix, so both products are one BLAS call per KV head:
+///     scores[group, T] = Q[group, headDim] · K[T, headDim]ᵀ      (K rows kvHeads·headDim apart in the cache)
+///     out[group, headDim] = P[group, T] · V[T, headDim]
+/// With long contexts this is the second hot loop after the weight products.
 func attend(_ a: AttentionArguments, pool: Workers?) {
     let group = a.heads / a.kvHeads
     let first = a.window.map { max(0, a.position - $0 + 1) } ?? 0
+    let span = a.position - first + 1
     let rowStride = a.kvHeads * a.headDim
-    let work = { (h: Int) in
-        let q = a.query + h * a.headDim
-        let kvOffset = (h / group) * a.headDim
-        let s = a.scores + h * a.capacity
-        var maxScore = -Float.infinity
-        for t in first...a.position {
-            let k = a.keys + t * rowStride + kvOffset
-            var dot: Float = 0
-            for d in 0..<a.headDim { dot += q[d] * k[d] }
-            s[t] = dot * a.scale
-            maxScore = max(maxScore, s[t])
+    for kv in 0..<a.kvHeads {
+        let q = a.query + kv * group * a.headDim          // [group, headDim]
+        let k = a.keys + first * rowStride + kv * a.headDim
+        let v = a.values + first * rowStride + kv * a.headDim
+        let s = a.scores + kv * group * span              // [group, span]
+        BLAS.sgemm(m: group, n: span, k: a.headDim, alpha: a.scale, a: q, lda: a.headDim,
+                   b: k, ldb: rowStride, transposeB: true, c: s, ldc: span)
+        for h in 0..<group {
+            let row = s + h * span
+            var maxScore = -Float.infinity
+            for t in 0..<span { maxScore = max(maxScore, row[t]) }
+            var sum = 0.0
+            for t in 0..<span { row[t] = expf(row[t] - maxScore); sum += Double(row[t]) }
+            let inv = Float(1 / sum)
+            for t in 0..<span { row[t] *= inv }
         }
-        var sum = 0.0
-        for t in first...a.position {
-            s[t] = expf(s[t] - maxScore)
-            sum += Double(s[t])
-        }
-        let inv = Float(1 / sum)
-        let o = a.output + h * a.headDim
-        for d in 0..<a.headDim { o[d] = 0 }
-        for t in first...a.position {
-            let w = s[t] * inv
-            let v = a.values + t * rowStride + kvOffset
-            for d in 0..<a.headDim { o[d] += w * v[d] }
-        }
-    }
-    if let pool, pool.threads > 1, a.heads > 1, a.position >= 64 {
-        pool.run(tasks: a.heads, work)
-    } else {
-        for h in 0..<a.heads { work(h) }
+        BLAS.sgemm(m: group, n: a.headDim, k: span, a: s, lda: span, b: v, ldb: rowStride, transposeB: false,
+                   c: a.output + kv * group * a.headDim, ldc: a.headDim)
     }
 }
