@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"], exclude: ["Fixtures"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "Kernels"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "Kernels"], exclude: ["Goldens", "Models"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Syntax", "Storage"]),
         .testTarget(name: "RemoteEngineTests", dependencies: ["RemoteEngine"]),
         .testTarget(name: "PromptCacheTests", dependencies: ["PromptCache", "Storage"]),

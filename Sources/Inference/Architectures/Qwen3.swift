@@ -1,0 +1,89 @@
+import Kernels
+
+/// Qwen3 dense (Qwen3 technical report, 2025).
+///
+///     h = embed(token)                                    [dim]
+///     for each layer:
+///         h = h + Attention(RMSNorm(h))                   GQA, QK-norm, RoPE (NEOX), no biases
+///         h = h + SwiGLU(RMSNorm(h))                      [ff] hidden
+///     logits = output · RMSNorm(h)                        [vocabulary]; output tied to the embedding if absent
+final class Qwen3: Architecture {
+    let hyper: Hyperparameters
+    private let embedding: Matrix          // [vocabulary, dim]
+    private let outputNorm: RMSNorm        // [dim]
+    private let output: Matrix             // [vocabulary, dim]
+    private let layers: [DenseLayer]
+    private let rope: RoPE
+    private let pool: Workers?
+    private let scratch: DenseScratch
+
+    init(_ w: WeightsFile, vocabulary: Int, pool: Workers?) throws {
+        let p = try Hyperparameters(w, vocabulary: vocabulary)
+        hyper = p
+        self.pool = pool
+        rope = RoPE(dims: p.headDim, base: p.ropeBase, scaling: p.ropeScaling)
+        embedding = try w.matrix("token_embd.weight", rows: vocabulary, cols: p.dim)
+        outputNorm = RMSNorm(weight: try w.vector("output_norm.weight", count: p.dim), epsilon: p.epsilon)
+        output = w.hasTensor("output.weight") ? try w.matrix("output.weight", rows: vocabulary, cols: p.dim) : embedding
+        layers = try (0..<p.layers).map { [rope] i in
+            let b = "blk.\(i)."
+            return DenseLayer(
+                attentionNorm: RMSNorm(weight: try w.vector(b + "attn_norm.weight", count: p.dim), epsilon: p.epsilon),
+                attention: SelfAttention(
+                    q: try w.matrix(b + "attn_q.weight", rows: p.heads * p.headDim, cols: p.dim),
+                    k: try w.matrix(b + "attn_k.weight", rows: p.kvHeads * p.headDim, cols: p.dim),
+                    v: try w.matrix(b + "attn_v.weight", rows: p.kvHeads * p.headDim, cols: p.dim),
+                    o: try w.matrix(b + "attn_output.weight", rows: p.dim, cols: p.heads * p.headDim),
+                    qNorm: RMSNorm(weight: try w.vector(b + "attn_q_norm.weight", count: p.headDim), epsilon: p.epsilon),
+                    kNorm: RMSNorm(weight: try w.vector(b + "attn_k_norm.weight", count: p.headDim), epsilon: p.epsilon),
+                    heads: p.heads, kvHeads: p.kvHeads, headDim: p.headDim, rope: rope,
+                    scoreScale: 1 / Float(p.headDim).squareRoot()),
+                ffnNorm: RMSNorm(weight: try w.vector(b + "ffn_norm.weight", count: p.dim), epsilon: p.epsilon),
+                ffn: GatedFFN(gate: try w.matrix(b + "ffn_gate.weight", rows: p.ff, cols: p.dim),
+                              up: try w.matrix(b + "ffn_up.weight", rows: p.ff, cols: p.dim),
+                              down: try w.matrix(b + "ffn_down.weight", rows: p.dim, cols: p.ff),
+                              activation: .silu))
+        }
+        scratch = DenseScratch(p)
+    }
+
+    func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
+        let s = scratch, n = tokens.count, dim = hyper.dim
+        for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
+        let angles = (0..<n).map { rope.angles(position: start + $0) }
+        for (i, layer) in layers.enumerated() {
+            layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, angles: angles,
+                            cache: cache, layer: i, scratch: s.attention, pool: pool)
+            s.h.add(s.y, count: n * dim)
+            layer.ffnNorm(s.h.pointer, into: s.x.pointer, rows: n)
+            layer.ffn(s.x.pointer, into: s.y.pointer, count: n, g: s.g.pointer, u: s.u.pointer, pool: pool)
+            s.h.add(s.y, count: n * dim)
+        }
+    }
+
+    func logits(row: Int, into out: UnsafeMutablePointer<Float>) {
+        outputNorm(scratch.h.pointer + row * hyper.dim, into: scratch.x.pointer)
+        output.apply(scratch.x.pointer, into: out, pool: pool)
+    }
+}
+
+/// A pre-norm decoder block with a dense gated FFN (Qwen2, Qwen3).
+struct DenseLayer {
+    let attentionNorm: RMSNorm             // [dim]
+    let attention: SelfAttention
+    let ffnNorm: RMSNorm                   // [dim]
+    let ffn: GatedFFN
+}
+
+/// Activations of one batch in a dense decoder.
+final class DenseScratch {
+    let h: Buffer, x: Buffer, y: Buffer    // [batch, dim] residual stream, normed input, sublayer output
+    let g: Buffer, u: Buffer               // [batch, ff] gate and up projections
+    let attention: SelfAttention.Scratch
+    init(_ p: Hyperparameters) {
+        h = Buffer(maxBatch * p.dim); x = Buffer(maxBatch * p.dim); y = Buffer(maxBatch * p.dim)
+        g = Buffer(maxBatch * p.ff); u = Buffer(maxBatch * p.ff)
+        attention = .init(batch: maxBatch, heads: p.heads, headDim: p.headDim)
+    }
+}

@@ -1,0 +1,73 @@
+import Kernels
+
+/// The cores the forward pass may use: the kernels' thread pool, shared by every product of one model.
+struct Workers: @unchecked Sendable {
+    let pool: ThreadPool
+    var threads: Int { pool.threads }
+
+    init(threads: Int) { pool = ThreadPool.configured(threads: threads) }
+
+    /// Runs body(0..<tasks) across the threads; returns when all are done.
+    func run(tasks: Int, _ body: (Int) -> Void) { pool.run(tasks: tasks, body) }
+}
+
+extension Matrix {
+    /// out[n, rows] = x[n, cols] · Wᵀ: the same product for each of `n` activation rows.
+    ///
+    /// Quantized weights take llama.cpp's int8 path: each activation row is quantized once (Q8_0 blocks of
+    /// 32 for the legacy types, Q8_K blocks of 256 for the K-quants) and multiplied as integers, which is
+    /// both faster and what the peer computes (see notes/engine-parity.md).
+    ///
+    /// This is the hot loop of the whole engine. With one row (decoding) it is bound by reading the weights;
+    /// with a batch (prefill) each weight row is read once and dotted with every activation row while it
+    /// sits in L1. Every output is the same single dot kernel call either way, so results do not depend on
+    /// how tokens were batched.
+    /// - Parameter outStride: distance between output rows (≥ rows), e.g. a KV cache row width.
+    func apply(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int = 1,
+               outStride: Int? = nil, pool: Workers?) {
+        let stride = outStride ?? rows
+        if let bytes = Kernels.activationByteCount(for: type, count: cols),
+           let dot = Kernels.quantizedDotKernel(type) {
+            let xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes * n, 4), alignment: 16)
+            defer { xq.deallocate() }
+            for t in 0..<n { Kernels.quantizeActivations(x + t * cols, count: cols, for: type, into: xq + t * bytes) }
+            if n == 1, stride == rows {
+                Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, xq: xq, out: out, pool: pool?.pool)
+                return
+            }
+            forEachRowChunk(pool: pool) { r in
+                let w = data + r * rowBytes
+                for t in 0..<n { out[t * stride + r] = dot(row: w, xq: xq + t * bytes, count: cols) }
+            }
+            return
+        }
+        // F16 weights: llama.cpp multiplies f16 by f16, so round the activations to f16 first.
+        var input = x
+        let rounded = UnsafeMutablePointer<Float>.allocate(capacity: type == .f16 ? n * cols : 1)
+        defer { rounded.deallocate() }
+        if type == .f16 {
+            for i in 0..<(n * cols) { rounded[i] = roundToHalf(x[i]) }
+            input = UnsafePointer(rounded)
+        }
+        if n == 1, stride == rows {
+            Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, x: input, out: out, pool: pool?.pool)
+            return
+        }
+        guard let dot = Kernels.dotKernel(type) else {
+            preconditionFailure("Matrix.apply: no kernel for \(type); WeightsFile checks Kernels.supports at load")
+        }
+        forEachRowChunk(pool: pool) { r in
+            let w = data + r * rowBytes
+            for t in 0..<n { out[t * stride + r] = dot(row: w, x: input + t * cols, count: cols) }
+        }
+    }
+
+    /// Calls body(r) for every weight row, rows split in chunks across the pool.
+    private func forEachRowChunk(pool: Workers?, _ body: (Int) -> Void) {
+        let chunks = pool.map { max(1, min(rows / 8, 4 * $0.threads)) } ?? 1
+        guard let pool, chunks > 1 else { for r in 0..<rows { body(r) }; return }
+        pool.run(tasks: chunks) { c in
+            for r in (rows * c / chunks)..<(rows * (c + 1) / chunks) { body(r) }
+        }
+    }
+}

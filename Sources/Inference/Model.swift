@@ -1,0 +1,100 @@
+import Base
+import Foundation
+import GGUF
+import Kernels
+
+/// One architecture's forward pass over a batch of consecutive tokens.
+protocol Architecture: AnyObject {
+    var hyper: Hyperparameters { get }
+    /// Runs `tokens` (at most `maxBatch`) at positions start ..< start + n, where start == cache.count,
+    /// writing their keys and values into the cache; the final hidden states stay in the scratch.
+    func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache)
+    /// The next-token logits [vocabulary] after row `row` of the last batch.
+    func logits(row: Int, into out: UnsafeMutablePointer<Float>)
+}
+
+/// Tokens per forward batch: enough for each weight row to be reused from L1 many times during prefill,
+/// small enough that the batch's activations stay in L2.
+let maxBatch = 32
+
+/// `general.architecture` → constructor. Adding an architecture is one entry here plus its file.
+enum ModelRegistry {
+    typealias Constructor = (WeightsFile, Int, Workers?) throws -> Architecture
+
+    static let table: [(name: String, make: Constructor)] = [
+        ("qwen3moe", { try Qwen3MoE($0, vocabulary: $1, pool: $2) }),
+        ("qwen3", { try Qwen3($0, vocabulary: $1, pool: $2) }),
+        ("qwen2", { try Qwen2($0, vocabulary: $1, pool: $2) }),
+        ("gemma3", { try Gemma3($0, vocabulary: $1, pool: $2) }),
+    ]
+
+    static var supportedArchitectures: [String] { table.map(\.name) }
+}
+
+/// A loaded language model: weights mapped in place, its tokenizer, and a forward pass.
+///
+/// One evaluation runs at a time per model (the activations are preallocated and shared); calls from
+/// several threads are serialised. Give each sequence its own `KVCache`.
+public final class Model: @unchecked Sendable {
+    public let tokenizer: Tokenizer
+    /// `general.architecture`, e.g. "qwen3moe".
+    public let architecture: String
+    /// The training context: the most positions a cache can hold.
+    public let contextLength: Int
+    public let vocabularySize: Int
+    private let file: GGUFFile
+    private let network: Architecture
+    private let pool: Workers?
+    private let lock = NSLock()
+
+    /// Maps the GGUF file at `url` and builds its tokenizer and forward pass.
+    /// - Parameter threads: cores the matrix products may use (the caller's thread included).
+    public init(contentsOf url: URL, threads: Int = 2) throws {
+        file = try GGUFFile(url: url)
+        let weights = try WeightsFile(file)
+        architecture = weights.architecture
+        guard let make = ModelRegistry.table.first(where: { $0.name == weights.architecture })?.make else {
+            throw ModelError.unsupportedArchitecture(weights.architecture)
+        }
+        tokenizer = try Tokenizer(weights.vocabulary())
+        pool = threads > 1 ? Workers(threads: threads) : nil
+        network = try make(weights, tokenizer.count, pool)
+        contextLength = network.hyper.context
+        vocabularySize = tokenizer.count
+    }
+
+    /// A cache for one sequence of at most `capacity` positions (the model's context by default).
+    public func makeCache(capacity: Int? = nil) -> KVCache {
+        let h = network.hyper
+        return KVCache(layers: h.layers, width: h.kvHeads * h.headDim, capacity: min(capacity ?? contextLength, contextLength))
+    }
+
+    /// Which positions' logits `evaluate` returns.
+    public enum Logits { case none, last, all }
+
+    /// Runs `tokens` after what `cache` already holds and returns the logits asked for ([vocabulary] each).
+    /// Throws when the tokens would not fit in the cache or are not in the vocabulary.
+    public func evaluate(_ tokens: [TokenID], cache: KVCache, logits: Logits = .last) throws -> [[Float]] {
+        guard cache.count + tokens.count <= cache.capacity else {
+            throw ModelError.contextOverflow(requested: cache.count + tokens.count, limit: cache.capacity)
+        }
+        for t in tokens where t < 0 || Int(t) >= vocabularySize {
+            throw ModelError.invalidToken(t, vocabularySize: vocabularySize)
+        }
+        lock.lock(); defer { lock.unlock() }
+        var out: [[Float]] = []
+        let row = Buffer(vocabularySize)
+        var begin = 0
+        while begin < tokens.count {
+            let end = min(begin + maxBatch, tokens.count)
+            network.forward(tokens[begin..<end], start: cache.count, cache: cache)
+            for t in tokens[begin..<end] { cache.commit(t) }
+            for i in begin..<end where logits == .all || (logits == .last && i == tokens.count - 1) {
+                network.logits(row: i - begin, into: row.pointer)
+                out.append(row.array)
+            }
+            begin = end
+        }
+        return out
+    }
+}
