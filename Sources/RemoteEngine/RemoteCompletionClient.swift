@@ -109,6 +109,7 @@ final class StreamState: @unchecked Sendable {
     var firstTokenMs: Double?
     var cancelledByCaller = false
     var stoppedByCallback = false
+    var finishedByServer = false
     var failure: RemoteEngineError?
 
     init(url: String, onText: @escaping @Sendable (String) -> Bool, started: Date) {
@@ -119,7 +120,9 @@ final class StreamState: @unchecked Sendable {
 
     /// Handles one SSE event; returns false when the stream should be closed.
     func handle(event: String) -> Bool {
-        if event == "[DONE]" { return false }
+        // Events already in flight after the stream was closed are dropped: the caller said stop.
+        if stoppedByCallback || failure != nil || finishedByServer { return false }
+        if event == "[DONE]" { finishedByServer = true; return false }
         guard let data = event.data(using: .utf8),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             failure = .malformedStream(url: url, line: event)

@@ -26,7 +26,8 @@ public struct ContextPiece: Sendable, Equatable {
     }
 }
 
-/// What the prompt builder needs from the model: how many tokens a text costs.
+/// What the prompt builder needs from the model: how many tokens a text costs
+/// (an estimate when the backend has no tokenizer).
 public protocol TokenCounter {
     func countTokens(_ text: String) -> Int
 }
