@@ -49,7 +49,9 @@ public final class Connection: @unchecked Sendable {
                 break
             }
             if count == 0 { break }
-            for event in decoder.push(chunk[0..<count]) {
+            decoder.append(chunk[0..<count])
+            // One event at a time, so a handler's inline work and any resynchronisation happen between frames.
+            while let event = decoder.next() {
                 switch event {
                 case .message(let body):
                     process(body, handler: handler)
@@ -78,17 +80,9 @@ public final class Connection: @unchecked Sendable {
                 // The peer announced more bytes than it sent, so this body swallowed the start of the next
                 // message; give those bytes back so that message is still read.
                 logger.info("resynchronising at a header found inside the bad body")
-                let events = decoderPushFront(Array(body[start...]))
-                for event in events {
-                    if case .message(let next) = event { process(next, handler: handler) }
-                }
+                decoder.pushFront(Array(body[start...]))
             }
         }
-    }
-
-    private func decoderPushFront(_ bytes: [UInt8]) -> [FrameEvent] {
-        decoder.pushFront(bytes)
-        return decoder.push([])
     }
 
     // MARK: Writing
@@ -171,7 +165,10 @@ public final class Connection: @unchecked Sendable {
         guard !outputBroken else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Foundation.write(output, $0.baseAddress! + offset, bytes.count - offset) }
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Foundation.write(output, base + offset, raw.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 // The client is gone (EPIPE); reading will hit EOF and end the session.

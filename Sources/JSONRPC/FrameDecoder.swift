@@ -65,28 +65,34 @@ public struct FrameDecoder: Sendable {
         self.maxHeaderLength = maxHeaderLength
     }
 
-    /// Appends bytes read from the stream and returns every event they complete, in order.
-    public mutating func push<Bytes: Sequence>(_ bytes: Bytes) -> [FrameEvent] where Bytes.Element == UInt8 {
+    /// Appends bytes read from the stream; take the events they complete with `next()`.
+    public mutating func append<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        compact()
         buffer.append(contentsOf: bytes)
+    }
+
+    /// Appends bytes and returns every event they complete, in order.
+    public mutating func push<Bytes: Sequence>(_ bytes: Bytes) -> [FrameEvent] where Bytes.Element == UInt8 {
+        append(bytes)
         var events: [FrameEvent] = []
         while let event = next() { events.append(event) }
-        compact()
         return events
     }
 
     /// Puts bytes back at the front of the stream. Used when a body turned out to contain the start of the next
     /// message (a peer that sent fewer bytes than it announced), so that next message is not lost.
+    /// Call it right after `next()` returned that body: the decoder is then between frames.
     public mutating func pushFront(_ bytes: [UInt8]) {
-        buffer.replaceSubrange(0..<position, with: [])
+        buffer.replaceSubrange(0..<position, with: bytes)
         position = 0
-        buffer.insert(contentsOf: bytes, at: 0)
         state = .header
     }
 
     /// Bytes held that do not yet form an event.
     public var bufferedByteCount: Int { buffer.count - position }
 
-    private mutating func next() -> FrameEvent? {
+    /// The next complete event in the bytes appended so far, or `nil` until more bytes arrive.
+    public mutating func next() -> FrameEvent? {
         switch state {
         case .header:
             // Tolerate blank lines between messages.

@@ -38,8 +38,10 @@ public final class LanguageServer: MessageHandler, @unchecked Sendable {
     var exited = false
     /// Guarded by `lock`.
     var nextProgressNumber = 1
-    /// Set by `run(on:)` before the first message.
+    /// Set by `run(on:)` before the first message is handled, never changed after; an implicitly unwrapped
+    /// optional because handlers only ever run inside `run(on:)`.
     private(set) var connection: Connection!
+    /// Guarded by `lock`.
     var parentWatcher: ParentProcessWatcher?
 
     public init(options: Options = Options()) {
@@ -55,7 +57,7 @@ public final class LanguageServer: MessageHandler, @unchecked Sendable {
             return state.shutdownReceived ? 0 : 1
         }
         logger.info("input closed; exiting with status \(code)")
-        parentWatcher?.stop()
+        lock.withLock { parentWatcher }?.stop()
         return code
     }
 

@@ -27,7 +27,7 @@ extension LanguageServer {
                 logger.warning("client process \(pid) is gone; exiting")
                 terminate(code: 1)
             }
-            parentWatcher = watcher
+            lock.withLock { parentWatcher = watcher }
             watcher.start()
         }
         return InitializeResult(
@@ -88,7 +88,7 @@ extension LanguageServer {
             return Array(inFlight.values)
         }
         for task in tasks { task.cancel() }
-        parentWatcher?.stop()
+        lock.withLock { parentWatcher }?.stop()
         options.terminate(code)
     }
 }
