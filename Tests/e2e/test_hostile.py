@@ -153,3 +153,14 @@ def test_many_hostile_messages_in_one_write(server):
     server.send_bytes(data)
     assert server.response("ok")["result"]["state"] == "running"
     assert error_of(server.response("m")) == -32601
+
+
+@pytest.mark.parametrize("body", [
+    b"[" * 100000 + b"]" * 100000,
+    b'{"jsonrpc": "2.0", "id": 1e400, "method": "quorum/status"}',
+])
+def test_pathological_json_is_32700(server, body):
+    server.send_bytes(frame(body))
+    message = server.next_message(lambda m: "error" in m)
+    assert error_of(message) == -32700 and message["id"] is None
+    still_serving(server)
