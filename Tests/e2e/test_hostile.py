@@ -158,7 +158,7 @@ def test_many_hostile_messages_in_one_write(server):
 @pytest.mark.parametrize("body", [
     b"[" * 100000 + b"]" * 100000,
     b'{"jsonrpc": "2.0", "id": 1e400, "method": "quorum/status"}',
-])
+], ids=["deep-nesting", "number-overflow"])
 def test_pathological_json_is_32700(server, body):
     server.send_bytes(frame(body))
     message = server.next_message(lambda m: "error" in m)
