@@ -9,7 +9,7 @@ SWIFT_FLAGS ?=
 APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
-.PHONY: setup apt grammars venv models build release test test-swift test-e2e demo bench clean
+.PHONY: setup apt grammars venv models build release test test-swift test-e2e test-nvim demo bench clean
 
 setup: apt grammars venv models
 
@@ -49,8 +49,14 @@ test-swift: apt grammars
 	@mkdir -p .build
 	swift test --disable-swift-testing $(SWIFT_FLAGS) 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
 
+# End-to-end: pytest-lsp and raw-byte clients against .build/debug/quorum (override with QUORUM_BIN);
+# Tests/e2e/test_nvim.py also runs the headless Neovim test, so this one run covers both clients.
 test-e2e: apt grammars venv build
 	@if [ -d Tests/e2e ]; then $(VPY) -m pytest -q Tests/e2e; fi
+
+# The headless Neovim 0.7 test alone.
+test-nvim: apt build
+	timeout 120 nvim --headless -u NONE -c "luafile Tests/nvim/lsp_test.lua"
 
 demo: setup release
 	$(VPY) scripts/demo.py --quorum .build/release/quorum

@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "PromptCacheTests", dependencies: ["PromptCache", "Storage"]),
         .testTarget(name: "IDETests", dependencies: ["IDE", "Workspace"]),
         .testTarget(name: "ProtocolTests", dependencies: ["JSONRPC", "LanguageServerProtocol"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "LanguageServerProtocol", "JSONRPC"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "IDE", "LanguageServerProtocol", "JSONRPC"]),
     ]
 )

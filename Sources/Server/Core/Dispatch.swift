@@ -1,0 +1,45 @@
+import LanguageServerProtocol
+
+extension LanguageServer {
+    /// The one table of every message the server handles, with its concurrency class (the factory used) and handler.
+    ///
+    /// Adding a request: a message type file in LanguageServerProtocol, one case here, one handler function.
+    /// A method missing here is answered -32601 (requests) or ignored (notifications).
+    func route(for method: String) -> Route? {
+        switch method {
+        // Lifecycle.
+        case InitializeRequest.method: return .serial(InitializeRequest.self, LanguageServer.initialize)
+        case InitializedNotification.method: return .update(InitializedNotification.self, LanguageServer.initialized)
+        case ShutdownRequest.method: return .barrier(ShutdownRequest.self, LanguageServer.shutdown)
+        case ExitNotification.method: return .update(ExitNotification.self, LanguageServer.exit)
+        case CancelRequestNotification.method: return .update(CancelRequestNotification.self, LanguageServer.cancelRequest)
+        case SetTraceNotification.method: return .update(SetTraceNotification.self, LanguageServer.setTrace)
+
+        // Document sync.
+        case DidOpenTextDocumentNotification.method:
+            return .update(DidOpenTextDocumentNotification.self, LanguageServer.didOpen)
+        case DidChangeTextDocumentNotification.method:
+            return .update(DidChangeTextDocumentNotification.self, LanguageServer.didChange)
+        case DidCloseTextDocumentNotification.method:
+            return .update(DidCloseTextDocumentNotification.self, LanguageServer.didClose)
+        case DidSaveTextDocumentNotification.method:
+            return .update(DidSaveTextDocumentNotification.self, LanguageServer.didSave)
+
+        // Workspace.
+        case DidChangeWorkspaceFoldersNotification.method:
+            return .update(DidChangeWorkspaceFoldersNotification.self, LanguageServer.didChangeWorkspaceFolders)
+        case DidChangeConfigurationNotification.method:
+            return .update(DidChangeConfigurationNotification.self, LanguageServer.didChangeConfiguration)
+        case DidChangeWatchedFilesNotification.method:
+            return .update(DidChangeWatchedFilesNotification.self, LanguageServer.didChangeWatchedFiles)
+
+        // Requests.
+        case StatusRequest.method: return .workspace(StatusRequest.self, LanguageServer.status)
+        case PositionInfoRequest.method: return .document(PositionInfoRequest.self, LanguageServer.positionInfo)
+        case DebugSleepRequest.method where options.debugRequests:
+            return .freestanding(DebugSleepRequest.self, LanguageServer.debugSleep)
+
+        default: return nil
+        }
+    }
+}
