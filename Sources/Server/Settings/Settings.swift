@@ -26,7 +26,45 @@ public struct Settings: Codable, Equatable, Sendable {
         }
     }
 
+    /// An OpenAI-compatible completion server used instead of the in-process model (vLLM, SGLang, llama-server).
+    public struct Engine: Codable, Equatable, Sendable {
+        /// Base URL, e.g. `http://127.0.0.1:8000`; `nil` keeps the in-process engine.
+        public var url: String?
+        /// Model name sent in requests.
+        public var model: String?
+        /// Name of the environment variable holding the API key (the key itself never goes in settings).
+        public var apiKeyEnv: String?
+        /// Seconds one completion may take.
+        public var timeout: Double
+        /// Use llama-server's `/infill` endpoint.
+        public var useInfill: Bool
+
+        public init(url: String? = nil, model: String? = nil, apiKeyEnv: String? = nil, timeout: Double = 30,
+                    useInfill: Bool = false) {
+            self.url = url
+            self.model = model
+            self.apiKeyEnv = apiKeyEnv
+            self.timeout = timeout
+            self.useInfill = useInfill
+        }
+    }
+
+    /// How completions are produced.
+    public struct Completion: Codable, Equatable, Sendable {
+        /// Most tokens generated per completion.
+        public var maxTokens: Int
+        /// Candidates generated per request; above 1 the ones that keep the file parsing are shown first.
+        public var candidates: Int
+
+        public init(maxTokens: Int = 64, candidates: Int = 1) {
+            self.maxTokens = maxTokens
+            self.candidates = candidates
+        }
+    }
+
     public var model: Model
+    public var engine: Engine
+    public var completion: Completion
     /// Where indexes and prompt caches go.
     public var cacheDir: String
     /// Per-language switches by language name; a language not listed is enabled.
@@ -34,9 +72,11 @@ public struct Settings: Codable, Equatable, Sendable {
     /// Glob patterns, relative to each workspace root, of files never indexed.
     public var exclude: [String]
 
-    public init(model: Model = Model(), cacheDir: String = QuorumPaths.cacheRoot.path,
-                languages: [String: Bool] = [:], exclude: [String] = []) {
+    public init(model: Model = Model(), engine: Engine = Engine(), completion: Completion = Completion(),
+                cacheDir: String = QuorumPaths.cacheRoot.path, languages: [String: Bool] = [:], exclude: [String] = []) {
         self.model = model
+        self.engine = engine
+        self.completion = completion
         self.cacheDir = cacheDir
         self.languages = languages
         self.exclude = exclude

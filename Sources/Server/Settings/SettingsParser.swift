@@ -21,6 +21,10 @@ extension Settings {
             switch key {
             case "model":
                 result.model = applyModel(value, to: result.model, problems: &problems)
+            case "engine":
+                result.engine = applyEngine(value, to: result.engine, problems: &problems)
+            case "completion":
+                result.completion = applyCompletion(value, to: result.completion, problems: &problems)
             case "cacheDir":
                 if let path = string(value, "cacheDir", &problems) {
                     if path.isEmpty {
@@ -58,7 +62,7 @@ extension Settings {
                 }
                 result.exclude = patterns
             default:
-                problems.append(.init(setting: key, reason: "is unknown (known: model, cacheDir, languages, exclude)"))
+                problems.append(.init(setting: key, reason: "is unknown (known: model, engine, completion, cacheDir, languages, exclude)"))
             }
         }
         return (result, problems)
@@ -86,6 +90,60 @@ extension Settings {
             }
         }
         return model
+    }
+
+    private func applyEngine(_ value: LSPAny, to base: Engine, problems: inout [SettingsProblem]) -> Engine {
+        guard value != .null else { return base }
+        guard let object = value.objectValue else {
+            problems.append(.init(setting: "engine", reason: "must be an object, got \(value.typeName)"))
+            return base
+        }
+        var engine = base
+        for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "url":
+                if member == .null { engine.url = nil } else if let url = string(member, "engine.url", &problems) {
+                    if url.isEmpty { engine.url = nil } else if let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https" {
+                        engine.url = url
+                    } else {
+                        problems.append(.init(setting: "engine.url", reason: "must be an http:// or https:// URL, got \(url)"))
+                    }
+                }
+            case "model":
+                if member == .null { engine.model = nil } else if let m = string(member, "engine.model", &problems) { engine.model = m }
+            case "apiKeyEnv":
+                if member == .null { engine.apiKeyEnv = nil } else if let n = string(member, "engine.apiKeyEnv", &problems) { engine.apiKeyEnv = n }
+            case "timeout":
+                if let t = integer(member, "engine.timeout", in: 1...3600, &problems) { engine.timeout = Double(t) }
+            case "useInfill":
+                if case .bool(let flag) = member { engine.useInfill = flag } else {
+                    problems.append(.init(setting: "engine.useInfill", reason: "must be a boolean, got \(member.typeName)"))
+                }
+            default:
+                problems.append(.init(setting: "engine.\(key)", reason: "is unknown (known: url, model, apiKeyEnv, timeout, useInfill)"))
+            }
+        }
+        return engine
+    }
+
+    private func applyCompletion(_ value: LSPAny, to base: Completion, problems: inout [SettingsProblem]) -> Completion {
+        guard value != .null else { return base }
+        guard let object = value.objectValue else {
+            problems.append(.init(setting: "completion", reason: "must be an object, got \(value.typeName)"))
+            return base
+        }
+        var completion = base
+        for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "maxTokens":
+                if let n = integer(member, "completion.maxTokens", in: 1...4096, &problems) { completion.maxTokens = n }
+            case "candidates":
+                if let n = integer(member, "completion.candidates", in: 1...8, &problems) { completion.candidates = n }
+            default:
+                problems.append(.init(setting: "completion.\(key)", reason: "is unknown (known: maxTokens, candidates)"))
+            }
+        }
+        return completion
     }
 
     private func string(_ value: LSPAny, _ setting: String, _ problems: inout [SettingsProblem]) -> String? {
