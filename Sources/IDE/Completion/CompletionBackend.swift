@@ -60,6 +60,8 @@ public protocol CompletionBackend: AnyObject, Sendable, TokenCounter {
     var template: PromptTemplate { get }
     /// A short human description for logs and `quorum/status` ("qwen3moe from /path", "http://…").
     var label: String { get }
+    /// Most tokens a prompt plus its completion may take; nil when the server decides.
+    var contextLimit: Int? { get }
     /// Runs one completion. `isCancelled` is polled between tokens; when it turns true the backend
     /// stops and returns what it has with stopReason "cancelled".
     func complete(_ request: BackendRequest, isCancelled: @escaping @Sendable () -> Bool) async throws -> BackendCompletion

@@ -14,6 +14,7 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
     public let model: Model
     public let template: PromptTemplate
     public let label: String
+    public var contextLimit: Int? { cache.capacity }
     private let cache: KVCache
     private let promptCache: PromptCache?
     private let layout: KVLayout

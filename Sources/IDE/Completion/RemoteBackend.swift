@@ -8,6 +8,7 @@ public final class RemoteBackend: CompletionBackend, @unchecked Sendable {
     public let client: RemoteCompletionClient
     public let template: PromptTemplate
     public let label: String
+    public var contextLimit: Int? { nil }
     private let counter: TokenCounter?
 
     /// - Parameters:

@@ -36,6 +36,12 @@ extension LanguageServer {
         // Requests.
         case StatusRequest.method: return .workspace(StatusRequest.self, LanguageServer.status)
         case PositionInfoRequest.method: return .document(PositionInfoRequest.self, LanguageServer.positionInfo)
+        // Completion.
+        case InlineCompletionRequest.method: return .document(InlineCompletionRequest.self, LanguageServer.inlineCompletion)
+        case CompletionRequest.method: return .document(CompletionRequest.self, LanguageServer.completion)
+        case ExplainRequest.method: return .document(ExplainRequest.self, LanguageServer.explain)
+        case StatsRequest.method: return .freestanding(StatsRequest.self, LanguageServer.stats)
+
         case DebugSleepRequest.method where options.debugRequests:
             return .freestanding(DebugSleepRequest.self, LanguageServer.debugSleep)
 

@@ -43,6 +43,8 @@ public final class LanguageServer: MessageHandler, @unchecked Sendable {
     private(set) var connection: Connection!
     /// Guarded by `lock`.
     var parentWatcher: ParentProcessWatcher?
+    /// The completion backend and its counters; it has its own lock.
+    let assistant = Assistant()
 
     public init(options: Options = Options()) {
         self.options = options

@@ -30,22 +30,28 @@ extension LanguageServer {
             lock.withLock { parentWatcher = watcher }
             watcher.start()
         }
+        var advertised = ServerCapabilities(
+            positionEncoding: encoding.kind,
+            textDocumentSync: TextDocumentSyncOptions(openClose: true, change: .incremental,
+                                                      save: SaveOptions(includeText: false)),
+            workspace: WorkspaceServerCapabilities(
+                workspaceFolders: WorkspaceFoldersServerCapabilities(supported: true, changeNotifications: true)),
+            experimental: .object(["quorum": .object([
+                "status": true, "positionInfo": true, "debugSleep": .bool(options.debugRequests),
+                "stats": true, "explain": true,
+                "requests": .array(["quorum/status", "quorum/positionInfo", "quorum/stats", "quorum/explain"]),
+            ])]))
+        advertised.inlineCompletionProvider = true
+        advertised.completionProvider = CompletionOptions(triggerCharacters: [".", "(", " "], resolveProvider: false)
         return InitializeResult(
-            capabilities: ServerCapabilities(
-                positionEncoding: encoding.kind,
-                textDocumentSync: TextDocumentSyncOptions(openClose: true, change: .incremental,
-                                                          save: SaveOptions(includeText: false)),
-                workspace: WorkspaceServerCapabilities(
-                    workspaceFolders: WorkspaceFoldersServerCapabilities(supported: true, changeNotifications: true)),
-                experimental: .object(["quorum": .object([
-                    "status": true, "positionInfo": true, "debugSleep": .bool(options.debugRequests),
-                ])])),
+            capabilities: advertised,
             serverInfo: InitializeResult.ServerInfo(name: LanguageServer.serverName, version: quorumVersion))
     }
 
     func initialized(_ notification: InitializedNotification) throws {
         let capabilities = lock.withLock { state.clientCapabilities }
         reportNewSettingProblems()
+        settingsDidChange()
         if capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration == true {
             registerFileWatchers()
         }

@@ -75,3 +75,4 @@ extension LanguageServer {
         return try await body(reporter)
     }
 }
+extension ProgressReporter: ProgressHandle {}

@@ -191,6 +191,7 @@ extension LanguageServer {
             _ = recomputeSettings()
         }
         reportNewSettingProblems()
+        if lock.withLock({ state.lifecycle == .running }) { settingsDidChange() }
     }
 
     /// Shows each settings problem once per session (a client that pushes the same bad settings repeatedly

@@ -1,0 +1,150 @@
+import Foundation
+import IDE
+import LanguageServerProtocol
+
+extension LanguageServer {
+    /// The backend configuration the settings ask for.
+    func backendConfiguration(_ s: Settings) -> BackendConfiguration {
+        BackendConfiguration(modelPath: s.model.path, contextSize: s.model.contextSize, threads: s.effectiveThreads,
+                             cacheDir: s.cacheDir, engineURL: s.engine.url, engineModel: s.engine.model,
+                             engineAPIKeyEnv: s.engine.apiKeyEnv, engineTimeout: s.engine.timeout,
+                             engineUseInfill: s.engine.useInfill)
+    }
+
+    /// Called whenever the effective settings may have changed.
+    func settingsDidChange() {
+        let settings = currentState.settings
+        assistant.configure(backendConfiguration(settings), progress: { [weak self] title in
+            await self?.beginProgress(title: title)
+        }, message: { [weak self] text in
+            self?.showMessage(.warning, text)
+        })
+    }
+
+    func inlineCompletion(_ request: InlineCompletionRequest, _ document: DocumentSnapshot,
+                          _ context: RequestContext) async throws -> InlineCompletionList {
+        let offset = try document.utf8Offset(of: request.position)
+        guard let outcome = try await runCompletion(document, offset: offset, mode: nil, context: context) else {
+            return InlineCompletionList(items: [])
+        }
+        let here = LSPRange(start: request.position, end: request.position)
+        return InlineCompletionList(items: outcome.candidates.map { InlineCompletionItem(insertText: $0.text, range: here) })
+    }
+
+    func completion(_ request: CompletionRequest, _ document: DocumentSnapshot,
+                    _ context: RequestContext) async throws -> CompletionList {
+        let offset = try document.utf8Offset(of: request.position)
+        var items: [CompletionItem] = []
+        if let outcome = try await runCompletion(document, offset: offset, mode: .singleLine, context: context) {
+            let here = LSPRange(start: request.position, end: request.position)
+            for (i, candidate) in outcome.candidates.enumerated() {
+                let firstLine = candidate.text.prefix { $0 != "\n" }
+                items.append(CompletionItem(label: String(firstLine), kind: 1, detail: "Quorum model suggestion",
+                                            sortText: "0\(i)", filterText: nil,
+                                            textEdit: TextEdit(range: here, newText: candidate.text)))
+            }
+        }
+        return CompletionList(isIncomplete: true, items: items)
+    }
+
+    func stats(_ request: StatsRequest, _ context: RequestContext) async throws -> StatsResponse {
+        let a = assistant
+        var health: LSPAny?
+        if let snapshot = a.remoteHealth, let data = try? JSONEncoder().encode(AnyEncodable(snapshot)) {
+            health = try? JSONDecoder().decode(LSPAny.self, from: data)
+        }
+        let backend = a.current?.backend
+        return StatsResponse(completions: a.completions, completionsCancelled: a.cancelled, completionsStale: a.stale,
+                             tokensReusedMemory: a.reusedMemory, tokensReusedDisk: a.reusedDisk,
+                             tokensComputed: a.computed, tokensGenerated: a.generated,
+                             backend: backend == nil ? "none" : (backend is RemoteBackend ? "remote" : "local"),
+                             backendLabel: backend?.label, backendHealth: health, modelError: a.modelError)
+    }
+
+    func explain(_ request: ExplainRequest, _ document: DocumentSnapshot,
+                 _ context: RequestContext) async throws -> LSPAny {
+        let offset = try document.utf8Offset(of: request.position)
+        let mode: CompletionPostProcessor.Mode = request.mode == "line" ? .singleLine : .multiLine
+        guard let outcome = try await runCompletion(document, offset: offset, mode: mode, context: context) else {
+            throw ResponseError(code: -32603, message: assistant.modelError
+                ?? "no model is configured: set model.path or engine.url (quorum/explain needs a model)")
+        }
+        let data = try JSONEncoder().encode(outcome.explanation)
+        return try JSONDecoder().decode(LSPAny.self, from: data)
+    }
+
+    /// Runs the completion pipeline for a document position, or returns nil when there is no backend or the
+    /// request went stale (a later edit arrived) before the model started.
+    func runCompletion(_ document: DocumentSnapshot, offset: Int, mode: CompletionPostProcessor.Mode?,
+                       context: RequestContext) async throws
+        -> (candidates: [CompletionCandidate], explanation: CompletionExplanation)? {
+        if assistant.isLoading { await assistant.waitUntilReady() }
+        guard let service = assistant.current else { return nil }
+        let uri = document.uri
+        let version = document.document.version
+        let isStale: @Sendable () -> Bool = { [weak self] in
+            guard let self else { return true }
+            return (try? self.currentState.documents.document(uri).version) != version
+        }
+        // A request made stale by a later edit costs no model time.
+        if isStale() {
+            assistant.recordStale()
+            return nil
+        }
+        try Task.checkCancellation()
+        let text = document.document.text
+        let settings = context.state.settings
+        let query = CompletionQuery(
+            path: relativePath(uri, roots: context.state.roots), text: text, offset: offset,
+            mode: mode ?? Self.mode(text: document.document.bytes, offset: offset),
+            context: openDocumentContext(except: uri, state: context.state),
+            repositoryName: context.state.roots.first?.name ?? "workspace",
+            maxTokens: settings.completion.maxTokens, candidates: settings.completion.candidates)
+        let outcome = try await service.complete(query) { Task.isCancelled || isStale() }
+        let cancelled = Task.isCancelled || isStale()
+        assistant.record(outcome.explanation, uri: uri, wasCancelled: cancelled)
+        if isStale() { assistant.recordStale(); return nil }
+        try Task.checkCancellation()
+        return outcome
+    }
+
+    /// Multi-line at the start of a line or after a block opener; single-line in the middle of a line.
+    static func mode(text: [UInt8], offset: Int) -> CompletionPostProcessor.Mode {
+        var lineStart = offset
+        while lineStart > 0, text[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+        var lineEnd = offset
+        while lineEnd < text.count, text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        let before = text[lineStart..<offset]
+        let after = text[offset..<lineEnd]
+        let blank: (UInt8) -> Bool = { $0 == 32 || $0 == 9 || $0 == 13 }
+        guard after.allSatisfy(blank) else { return .singleLine }
+        if before.allSatisfy(blank) { return .multiLine }
+        let last = before.last { !blank($0) }
+        return last == UInt8(ascii: ":") || last == UInt8(ascii: "{") ? .multiLine : .singleLine
+    }
+
+    /// Other open documents as "recently edited" context, most recently opened or changed first.
+    func openDocumentContext(except uri: String, state: ServerState) -> [ContextPiece] {
+        state.documents.all.filter { $0.uri != uri && $0.bytes.count < 64 << 10 }.map {
+            ContextPiece(path: relativePath($0.uri, roots: state.roots), text: $0.text, reason: .recentlyEdited,
+                         rank: 0.5)
+        }
+    }
+
+    /// The path of a `file:` URI relative to the workspace root that contains it (the URI itself otherwise).
+    func relativePath(_ uri: String, roots: [WorkspaceRoot]) -> String {
+        guard let url = URL(string: uri), url.isFileURL else { return uri }
+        let path = url.path
+        for root in roots {
+            if let r = root.path, path.hasPrefix(r + "/") { return String(path.dropFirst(r.count + 1)) }
+        }
+        return (path as NSString).lastPathComponent
+    }
+}
+
+/// Lets an existential Encodable be encoded.
+struct AnyEncodable: Encodable {
+    let value: Encodable
+    init(_ value: Encodable) { self.value = value }
+    func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+}
