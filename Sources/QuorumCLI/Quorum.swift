@@ -8,7 +8,7 @@ public struct Quorum: ParsableCommand {
         commandName: "quorum",
         abstract: "A local, private code assistant that speaks the Language Server Protocol.",
         version: quorumVersion,
-        subcommands: [GrammarsCommand.self]
+        subcommands: [GrammarsCommand.self, IndexCommand.self, GraphCommand.self]
     )
 
     public init() {}

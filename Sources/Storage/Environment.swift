@@ -18,7 +18,13 @@ public final class Environment: @unchecked Sendable {
     /// - Parameters:
     ///   - maxDatabases: how many named databases may be opened.
     ///   - mapSize: the initial map size; it doubles whenever a write finds it full.
-    public init(path: URL, maxDatabases: UInt32 = 32, mapSize: Int = 64 << 20) throws {
+    ///   - noSync: do not fsync at each commit (MDB_NOSYNC). A killed process loses nothing (commits are in the
+    ///     OS page cache); a power loss may drop the last commits. For caches that can be rebuilt; call `sync()`.
+    ///
+    /// Several processes may open the same environment: LMDB serialises their writers with its lock file and
+    /// readers see the last committed state. When another process grew the map, the next transaction here
+    /// adopts the new size (MDB_MAP_RESIZED) and retries.
+    public init(path: URL, maxDatabases: UInt32 = 32, mapSize: Int = 64 << 20, noSync: Bool = false) throws {
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
         var env: OpaquePointer?
         try check(mdb_env_create(&env), "env_create")
@@ -28,7 +34,7 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_mapsize(env, mapSize), "set_mapsize")
             try check(mdb_env_set_maxreaders(env, 256), "set_maxreaders")
             // MDB_NOTLS: read transactions are not tied to threads (Swift tasks hop between threads).
-            try check(mdb_env_open(env, path.path, UInt32(MDB_NOTLS), 0o644), "env_open \(path.path)")
+            try check(mdb_env_open(env, path.path, UInt32(MDB_NOTLS) | (noSync ? UInt32(MDB_NOSYNC) : 0), 0o644), "env_open \(path.path)")
         } catch {
             mdb_env_close(env)
             throw error
@@ -59,7 +65,9 @@ public final class Environment: @unchecked Sendable {
     /// Runs `body` in a read-only transaction.
     public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
         var txn: OpaquePointer?
-        try check(mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn), "txn_begin(read)")
+        var rc = mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn)
+        if rc == MDB_MAP_RESIZED { try adoptMapSize(); rc = mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn) }
+        try check(rc, "txn_begin(read)")
         guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
         defer { mdb_txn_abort(txn) }
         return try body(ReadTransaction(raw: txn))
@@ -81,7 +89,9 @@ public final class Environment: @unchecked Sendable {
 
     private func writeOnce<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
         var txn: OpaquePointer?
-        try check(mdb_txn_begin(raw, nil, 0, &txn), "txn_begin(write)")
+        var rc = mdb_txn_begin(raw, nil, 0, &txn)
+        if rc == MDB_MAP_RESIZED { try adoptMapSize(); rc = mdb_txn_begin(raw, nil, 0, &txn) }
+        try check(rc, "txn_begin(write)")
         guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
         let result: R
         do {
@@ -93,6 +103,15 @@ public final class Environment: @unchecked Sendable {
         // mdb_txn_commit frees the transaction whether or not it succeeds.
         try check(mdb_txn_commit(txn), "txn_commit")
         return result
+    }
+
+    /// Another process grew the map: take its size (LMDB's documented answer to MDB_MAP_RESIZED).
+    private func adoptMapSize() throws {
+        growLock.lock(); defer { growLock.unlock() }
+        try check(mdb_env_set_mapsize(raw, 0), "set_mapsize(0)")
+        var info = MDB_envinfo()
+        mdb_env_info(raw, &info)
+        mapSize = Int(info.me_mapsize)
     }
 
     private func grow() throws {

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Base
+import Foundation
+import Logging
+import Workspace
+
+/// Options shared by `quorum index` and `quorum graph`: which folder, which store, what to leave out.
+struct IndexLocationOptions: ParsableArguments {
+    @Argument(help: "The workspace folder.")
+    var directory: String
+
+    @Option(help: "Store folder (default: <cache>/index/<hash of the workspace path>).")
+    var store: String?
+
+    @Option(help: "Gitignore-style pattern to leave out (repeatable; replaces the default list when given).")
+    var exclude: [String] = []
+
+    @Option(help: "Skip files larger than this many bytes.")
+    var maxFileSize: Int = 1 << 20
+
+    @Option(help: "Parallel parsing workers (default: the number of cores).")
+    var workers: Int?
+
+    /// Opens the index and brings it up to date, with a progress bar on stderr when stderr is a terminal.
+    func openUpdated() throws -> (Index, IndexReport) {
+        QuorumLog.bootstrap(level: .info)
+        let logger = QuorumLog.logger("index")
+        let path = (directory as NSString).expandingTildeInPath
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("\(directory) is not a folder; pass the workspace folder to index")
+        }
+        var scan = ScanOptions(maxFileSize: maxFileSize)
+        if !exclude.isEmpty { scan.exclude = [".git/"] + exclude }
+        let options = IndexOptions(scan: scan, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                   log: { logger.info("\($0)") })
+        let index = try Index(roots: [path], store: store.map { URL(fileURLWithPath: $0) }, options: options)
+        let bar = isatty(2) != 0 ? ProgressBar() : nil
+        let report = try index.update { done, total in bar?.show(done, total) }
+        bar?.finish()
+        return (index, report)
+    }
+}
+
+/// A one-line progress bar redrawn in place on stderr, at most 20 times a second.
+final class ProgressBar {
+    private var last = Date.distantPast
+
+    func show(_ done: Int, _ total: Int) {
+        guard done == total || Date().timeIntervalSince(last) > 0.05 else { return }
+        last = Date()
+        let width = 30
+        let filled = total == 0 ? width : width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) files".utf8))
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}
+
+/// `quorum index <dir>`: index a workspace and print its files and symbols.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index a workspace (files, symbols, references, imports) and print what was found.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var location: IndexLocationOptions
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Flag(help: "Check the store's consistency after indexing; exit 1 when a problem is found.")
+    var verify = false
+
+    func run() throws {
+        let (index, report) = try location.openUpdated()
+        let files = try index.files()
+        switch format {
+        case .json:
+            var list: [[String: Any]] = []
+            for f in files {
+                let symbols: [[String: Any]] = try index.symbols(in: f.path).map { s in
+                    ["name": s.name, "kind": s.kind.rawValue, "line": s.line, "container": s.container ?? NSNull()]
+                }
+                list.append(["path": index.relativePath(f.path), "language": f.language, "symbols": symbols])
+            }
+            try printJSON(["files": list])
+        case .text:
+            for f in files {
+                let symbols = try index.symbols(in: f.path)
+                print("\(index.relativePath(f.path)) (\(f.language)): \(symbols.count) symbols")
+                for s in symbols {
+                    let container = s.container.map { " in \($0)" } ?? ""
+                    print("  \(s.line): \(s.kind.rawValue) \(s.name)\(container)")
+                }
+            }
+            print(String(format: "%d files: %d parsed, %d unchanged, %d removed, %d skipped in %.2f s",
+                         report.total, report.parsed, report.unchanged, report.removedPaths.count,
+                         report.skipped.count, report.seconds))
+        }
+        if verify {
+            let problems = try index.verify()
+            for p in problems { FileHandle.standardError.write(Data("inconsistent: \(p)\n".utf8)) }
+            if !problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Prints a JSON object to stdout with sorted keys, so output is stable.
+func printJSON(_ object: Any) throws {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
