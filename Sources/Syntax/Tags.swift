@@ -81,7 +81,7 @@ public struct FileTags: Sendable {
 /// Runs a language's queries over a tree. Stateless apart from the cursor; one per task.
 ///
 /// Rules applied here, the same for every language:
-/// - when one definition node matches several patterns, the earliest pattern wins (queries list specific
+/// - when one definition name matches several patterns, the earliest pattern wins (queries list specific
 ///   patterns, such as methods, before general ones, such as functions);
 /// - a reference whose name is a definition's name (the `Circle` in `struct Circle`) is not a reference;
 /// - a reference is recorded once per name range, again earliest pattern first.
@@ -107,7 +107,8 @@ public struct Tagger {
             for capture in match.captures {
                 if capture.name.hasPrefix("definition."),
                    let kind = SymbolKind(rawValue: String(capture.name.dropFirst("definition.".count))) {
-                    let key = capture.node.byteRange
+                    // Keyed by the name: `int x, y;` is one node defining two fields.
+                    let key = nameNode.byteRange
                     if let existing = defsByNode[key], existing.pattern <= match.patternIndex { continue }
                     let doc = match.capture("doc").map { Tagger.cleanDoc($0.node.text) }
                     let tag = DefinitionTag(name: name, kind: kind, range: TextRange(capture.node),
@@ -124,13 +125,17 @@ public struct Tagger {
         }
         // Document order; an enclosing definition sorts before what it encloses.
         let ordered = defsByNode.values.sorted {
-            ($0.tag.range.startByte, -$0.tag.range.endByte) < ($1.tag.range.startByte, -$1.tag.range.endByte)
+            ($0.tag.range.startByte, -$0.tag.range.endByte, $0.tag.selectionRange.startByte)
+                < ($1.tag.range.startByte, -$1.tag.range.endByte, $1.tag.selectionRange.startByte)
         }
         let nameRanges = Set(ordered.map { $0.tag.selectionRange.startByte..<$0.tag.selectionRange.endByte })
         var defs = ordered.map(\.tag)
         var stack: [Int] = []
         for i in defs.indices {
-            while let top = stack.last, !defs[top].range.contains(defs[i].range) { stack.removeLast() }
+            // Definitions sharing one node (`int x, y;`) are siblings, not parent and child.
+            while let top = stack.last, !defs[top].range.contains(defs[i].range) || defs[top].range == defs[i].range {
+                stack.removeLast()
+            }
             defs[i].parent = stack.last
             defs[i].container = ordered[i].explicitContainer ?? stack.last.map { defs[$0].name }
             stack.append(i)

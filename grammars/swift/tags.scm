@@ -19,7 +19,7 @@
 (protocol_body (protocol_property_declaration name: (pattern bound_identifier: (simple_identifier) @name)) @definition.field)
 (class_body (property_declaration name: (pattern bound_identifier: (simple_identifier) @name)) @definition.field)
 (enum_class_body (property_declaration name: (pattern bound_identifier: (simple_identifier) @name)) @definition.field)
-(enum_entry name: (simple_identifier) @name) @definition.constant
+(enum_entry name: (simple_identifier) @name @definition.constant)
 
 (class_declaration declaration_kind: "class" name: (type_identifier) @name) @definition.class
 (class_declaration declaration_kind: "actor" name: (type_identifier) @name) @definition.class

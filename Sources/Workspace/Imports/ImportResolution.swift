@@ -104,11 +104,13 @@ public final class WorkspaceLayout: @unchecked Sendable {
 
     /// A value computed once per key until the file set changes (parsed go.mod, tsconfig.json, …).
     func memoized<T>(_ key: String, _ compute: () -> T) -> T {
+        // Values are boxed: a bare `nil` stored as `Any` would read back as a cached `nil` for every
+        // optional `T`, even for keys never computed.
         lock.lock()
-        if let value = memo[key] as? T { lock.unlock(); return value }
+        if let box = memo[key] as? Box<T> { lock.unlock(); return box.value }
         lock.unlock()
         let value = compute()
-        lock.lock(); memo[key] = value; lock.unlock()
+        lock.lock(); memo[key] = Box(value: value); lock.unlock()
         return value
     }
 
@@ -132,6 +134,8 @@ public final class WorkspaceLayout: @unchecked Sendable {
         candidates.lazy.map { ($0 as NSString).standardizingPath }.first { self.contains($0) }
     }
 }
+
+private struct Box<T> { let value: T }
 
 /// Shared path helpers.
 extension String {
