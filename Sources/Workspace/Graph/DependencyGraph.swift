@@ -7,11 +7,15 @@ public struct DependencyGraph: Sendable {
         public var id: String
         public var isExternal: Bool
         public var language: String
+        public init(id: String, isExternal: Bool, language: String) {
+            self.id = id; self.isExternal = isExternal; self.language = language
+        }
     }
 
     public struct Edge: Sendable, Hashable, Codable {
         public var from: String
         public var to: String
+        public init(from: String, to: String) { self.from = from; self.to = to }
     }
 
     /// Nodes sorted by id: files first (absolute paths sort before `ext:`), then externals.
