@@ -67,7 +67,10 @@ public struct ImportTag: Hashable, Sendable {
     public var isSubmodule: Bool
     /// Names imported from the module (`from m import a, b`).
     public var names: [String]
+    /// The whole statement.
     public var range: TextRange
+    /// The module path or file string alone (what an editor underlines as a link).
+    public var moduleRange: TextRange
 }
 
 /// Everything the index keeps from one parsed file.
@@ -173,7 +176,7 @@ public struct Tagger {
             } else {
                 order.append(key)
                 byStatement[key] = ImportTag(module: module.node.text, isSubmodule: module.name == "import.submodule",
-                                             names: names, range: TextRange(statement))
+                                             names: names, range: TextRange(statement), moduleRange: TextRange(module.node))
             }
         }
         return order.compactMap { byStatement[$0] }

@@ -46,6 +46,8 @@ public struct ImportRow: Codable, Sendable, Hashable {
     public var names: [String]
     public var isSubmodule: Bool
     public var range: TextRange
+    /// The module string's range.
+    public var moduleRange: TextRange
     /// Node ids the import resolved to: absolute file paths, or `ext:<name>` for modules outside the workspace.
     public var targets: [String]
 }
@@ -55,6 +57,7 @@ public struct SymbolLocation: Sendable, Hashable {
     public var path: String
     public var index: Int
     public var symbol: SymbolRow
+    public init(path: String, index: Int, symbol: SymbolRow) { self.path = path; self.index = index; self.symbol = symbol }
 }
 
 /// Where a name is used.
@@ -81,7 +84,8 @@ public struct FileFacts: Sendable {
             OccurrenceRow(name: $0.name, kind: $0.kind, range: $0.range, enclosing: $0.enclosing)
         }
         imports = tags.imports.map {
-            ImportRow(module: $0.module, names: $0.names, isSubmodule: $0.isSubmodule, range: $0.range, targets: [])
+            ImportRow(module: $0.module, names: $0.names, isSubmodule: $0.isSubmodule, range: $0.range,
+                      moduleRange: $0.moduleRange, targets: [])
         }
     }
 
