@@ -7,16 +7,16 @@ import Syntax
 /// Invariant: every table row that belongs to a file is written or removed in the same write transaction as
 /// that file's `files` row, so a reader (or a restart after kill -9) sees each file complete or not at all.
 final class IndexStore: @unchecked Sendable {
-    static let schemaVersion = "1"
+    static let schemaVersion = "2"
 
     let env: Environment
     let meta: Database<StringCodec, StringCodec>
     let files: Database<StringCodec, JSONCodec<FileRecord>>
-    let symbols: Database<StringCodec, JSONCodec<[SymbolRow]>>
+    let symbols: Database<StringCodec, RowArrayCodec<SymbolRow>>
     let names: Database<BytesCodec, UnitCodec>
-    let occurrences: Database<StringCodec, JSONCodec<[OccurrenceRow]>>
+    let occurrences: Database<StringCodec, RowArrayCodec<OccurrenceRow>>
     let refNames: Database<BytesCodec, UnitCodec>
-    let imports: Database<StringCodec, JSONCodec<[ImportRow]>>
+    let imports: Database<StringCodec, RowArrayCodec<ImportRow>>
     let deps: Database<BytesCodec, UnitCodec>
     let rdeps: Database<BytesCodec, UnitCodec>
     let externals: Database<StringCodec, StringCodec>
@@ -31,11 +31,11 @@ final class IndexStore: @unchecked Sendable {
         env = try Environment(path: path, maxDatabases: 16, mapSize: 1 << 30, noSync: true)
         meta = try env.database("meta", key: StringCodec.self, value: StringCodec.self)
         files = try env.database("files", key: StringCodec.self, value: JSONCodec<FileRecord>.self)
-        symbols = try env.database("symbols", key: StringCodec.self, value: JSONCodec<[SymbolRow]>.self)
+        symbols = try env.database("symbols", key: StringCodec.self, value: RowArrayCodec<SymbolRow>.self)
         names = try env.database("names", key: BytesCodec.self, value: UnitCodec.self)
-        occurrences = try env.database("occurrences", key: StringCodec.self, value: JSONCodec<[OccurrenceRow]>.self)
+        occurrences = try env.database("occurrences", key: StringCodec.self, value: RowArrayCodec<OccurrenceRow>.self)
         refNames = try env.database("refnames", key: BytesCodec.self, value: UnitCodec.self)
-        imports = try env.database("imports", key: StringCodec.self, value: JSONCodec<[ImportRow]>.self)
+        imports = try env.database("imports", key: StringCodec.self, value: RowArrayCodec<ImportRow>.self)
         deps = try env.database("deps", key: BytesCodec.self, value: UnitCodec.self)
         rdeps = try env.database("rdeps", key: BytesCodec.self, value: UnitCodec.self)
         externals = try env.database("externals", key: StringCodec.self, value: StringCodec.self)
@@ -72,11 +72,17 @@ final class IndexStore: @unchecked Sendable {
 
     /// Replaces every row of `facts.record.path` with `facts`, in one transaction.
     func replace(_ facts: FileFacts) throws {
+        // Encoded before taking the (serialised) write transaction, so workers encode in parallel.
+        let encoded = Encoded(symbols: try RowArrayCodec.encode(facts.symbols),
+                              occurrences: try RowArrayCodec.encode(facts.occurrences),
+                              imports: try RowArrayCodec.encode(facts.imports))
         try env.write { txn in
             try removeRows(txn, path: facts.record.path)
-            try insertRows(txn, facts)
+            try insertRows(txn, facts, encoded)
         }
     }
+
+    struct Encoded { var symbols, occurrences, imports: [UInt8] }
 
     /// Removes every row of `path`, in one transaction. Returns whether the file was indexed.
     @discardableResult
@@ -98,14 +104,14 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    private func insertRows(_ txn: WriteTransaction, _ f: FileFacts) throws {
+    private func insertRows(_ txn: WriteTransaction, _ f: FileFacts, _ encoded: Encoded) throws {
         let path = f.record.path
         try files.put(txn, path, f.record)
-        try symbols.put(txn, path, f.symbols)
+        try symbols.put(txn, path, encoded: encoded.symbols)
         for (i, s) in f.symbols.enumerated() { try names.put(txn, IndexStore.key(s.name, path, i), ()) }
-        try occurrences.put(txn, path, f.occurrences)
+        try occurrences.put(txn, path, encoded: encoded.occurrences)
         for name in Set(f.occurrences.map(\.name)) { try refNames.put(txn, IndexStore.key(name, path), ()) }
-        try imports.put(txn, path, f.imports)
+        try imports.put(txn, path, encoded: encoded.imports)
         try insertEdges(txn, path: path, language: f.record.language, imports: f.imports)
         for (caller, callee) in f.calls {
             try calls.put(txn, IndexStore.key(path, "\(caller)", callee), ())

@@ -9,7 +9,7 @@ enum GoImports: LanguageImportResolver {
            let module = layout.memoized("gomod:" + modDir, { modulePath(modDir) }) as String?,
            !module.isEmpty, path == module || path.hasPrefix(module + "/") {
             let dir = modDir.appendingPath(String(path.dropFirst(module.count)))
-            let files = layout.files(inDirectory: (dir as NSString).standardizingPath).filter {
+            let files = layout.files(inDirectory: normalizePath(dir)).filter {
                 $0.hasSuffix(".go") && !$0.hasSuffix("_test.go")
             }
             if !files.isEmpty { return files.map { .file($0) } }

@@ -131,11 +131,23 @@ public final class WorkspaceLayout: @unchecked Sendable {
 
     /// The first candidate that is an indexed file.
     func firstFile(_ candidates: [String]) -> String? {
-        candidates.lazy.map { ($0 as NSString).standardizingPath }.first { self.contains($0) }
+        candidates.lazy.map(normalizePath).first { self.contains($0) }
     }
 }
 
 private struct Box<T> { let value: T }
+
+/// Removes `.` and `..` components and doubled slashes, on the string alone. (Foundation's
+/// `standardizingPath` also resolves symlinks, with a system call per component: too slow per candidate.)
+func normalizePath(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if part == "." { continue }
+        if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+        parts.append(part)
+    }
+    return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+}
 
 /// Shared path helpers.
 extension String {

@@ -6,7 +6,10 @@ enum SwiftImports: LanguageImportResolver {
     static func resolve(_ tag: ImportRow, from file: String, layout: WorkspaceLayout) -> [ImportTarget] {
         let name = tag.module.split(separator: ".").first.map(String.init) ?? tag.module
         if let folders = modules(layout)[name] {
-            let files = folders.flatMap { layout.files(under: $0) }.filter { $0.hasSuffix(".swift") }
+            // Memoized: every file of a module imports the same modules, and listing a folder scans the file set.
+            let files: [String] = layout.memoized("swift:files:" + name) {
+                folders.flatMap { layout.files(under: $0) }.filter { $0.hasSuffix(".swift") }
+            }
             if !files.isEmpty { return files.map { .file($0) } }
         }
         return [.external(name)]
