@@ -155,6 +155,8 @@ private func writeJSON(_ value: Any, indent: Int, into out: inout String) {
 
 private func writeString(_ s: String, into out: inout String) {
     out += "\""
+    // Most names and paths need no escaping: append them whole.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { out += s; out += "\""; return }
     for scalar in s.unicodeScalars {
         switch scalar {
         case "\"": out += "\\\""
