@@ -38,7 +38,9 @@ public struct IndexReport: Sendable {
 /// LMDB (schema in docs/index-schema.md) so a restart re-parses only what changed.
 ///
 /// Thread-safety: queries may run from any thread at any time and see whole files only (each file's rows
-/// change in one transaction). `update`, `updateFile`, `removeFile` and `applyEdit` are serialised.
+/// change in one transaction). Full `update`s are serialised among themselves; `updateFile`, `removeFile`
+/// and `applyEdit` are serialised among themselves but may run during an `update`, which leaves open
+/// documents alone (the editor's buffer, not the disk, is their truth).
 /// Several processes may open one store: LMDB serialises their writers; each sees the other's commits.
 public final class Index: @unchecked Sendable {
     public let roots: [String]
@@ -49,8 +51,15 @@ public final class Index: @unchecked Sendable {
     let store: IndexStore
     /// Languages that have query files; others are not indexed.
     public let languages: Set<String>
-    private(set) var layout: WorkspaceLayout
+    private var currentLayout: WorkspaceLayout
+    private let layoutLock = NSLock()
+    /// The file set import resolution works against; replaced by each `update`'s scan.
+    var layout: WorkspaceLayout {
+        get { layoutLock.lock(); defer { layoutLock.unlock() }; return currentLayout }
+        set { layoutLock.lock(); currentLayout = newValue; layoutLock.unlock() }
+    }
     private let updateLock = NSLock()
+    private let editLock = NSLock()
     private var documents: [String: Tree] = [:]
     private lazy var interactiveWorker = AnalysisWorker(catalog: catalog)
     private let cancelFlag = ManagedAtomicFlag()
@@ -85,7 +94,7 @@ public final class Index: @unchecked Sendable {
             try store.files.scan(txn) { key, _ in paths.append(key); return true }
             return paths
         }
-        layout = WorkspaceLayout(roots: self.roots, files: known)
+        currentLayout = WorkspaceLayout(roots: self.roots, files: known)
     }
 
     /// Asks a running `update` to stop after the files in progress; what was written stays consistent.
@@ -111,7 +120,8 @@ public final class Index: @unchecked Sendable {
             return map
         }
         let previousSet = Set(stored.keys)
-        layout = WorkspaceLayout(roots: roots, files: scanned.map(\.path))
+        let open = openDocumentPaths()
+        layout = WorkspaceLayout(roots: roots, files: scanned.map(\.path) + open)
 
         let outcome = try IndexRun(index: self, files: scanned, stored: stored, progress: progress).run()
         report.parsedPaths = outcome.parsed.sorted()
@@ -121,7 +131,7 @@ public final class Index: @unchecked Sendable {
             options.log?("skipped \(path): \(reason)")
         }
         // Files gone from disk, or no longer indexable, disappear.
-        let present = Set(scanned.map(\.path)).subtracting(outcome.skipped.map(\.0))
+        let present = Set(scanned.map(\.path)).subtracting(outcome.skipped.map(\.0)).union(open)
         for path in previousSet.subtracting(present).sorted() where !cancelFlag.get() {
             try store.remove(path: path)
             report.removedPaths.append(path)
@@ -136,7 +146,7 @@ public final class Index: @unchecked Sendable {
     /// Re-indexes one file from `contents` (an unsaved buffer) or from disk; removes it when it is gone,
     /// unreadable, or not indexable. One write transaction.
     public func updateFile(path rawPath: String, contents: [UInt8]? = nil) throws {
-        updateLock.lock(); defer { updateLock.unlock() }
+        editLock.lock(); defer { editLock.unlock() }
         let path = (rawPath as NSString).standardizingPath
         guard let language = indexableLanguage(path),
               let bytes = contents ?? FileManager.default.contents(atPath: path).map(Array.init) else {
@@ -150,14 +160,14 @@ public final class Index: @unchecked Sendable {
 
     /// Removes one file's rows (it was deleted).
     public func removeFile(path rawPath: String) throws {
-        updateLock.lock(); defer { updateLock.unlock() }
+        editLock.lock(); defer { editLock.unlock() }
         try removeLocked((rawPath as NSString).standardizingPath)
     }
 
     /// Applies an editor edit to an open document: the kept tree is edited (`ts_tree_edit`) and re-parsed
     /// incrementally, then the file's rows are replaced. The first call for a path parses from scratch.
     public func applyEdit(path rawPath: String, edit: InputEdit?, newContents: [UInt8]) throws {
-        updateLock.lock(); defer { updateLock.unlock() }
+        editLock.lock(); defer { editLock.unlock() }
         let path = (rawPath as NSString).standardizingPath
         guard let language = indexableLanguage(path) else { return }
         var previous = documents[path]
@@ -168,14 +178,25 @@ public final class Index: @unchecked Sendable {
 
     /// Forgets the kept tree of a closed document (its rows stay; a later `update` re-reads the disk).
     public func closeDocument(path: String) {
-        updateLock.lock(); defer { updateLock.unlock() }
+        editLock.lock(); defer { editLock.unlock() }
         documents[(path as NSString).standardizingPath] = nil
     }
 
     /// The kept syntax tree of an open document, if any (a copy, safe to use on another thread).
     public func tree(for path: String) -> Tree? {
-        updateLock.lock(); defer { updateLock.unlock() }
+        editLock.lock(); defer { editLock.unlock() }
         return documents[(path as NSString).standardizingPath]?.copy()
+    }
+
+    /// Paths of the documents an editor has open (they have a kept tree).
+    func openDocumentPaths() -> [String] {
+        editLock.lock(); defer { editLock.unlock() }
+        return Array(documents.keys)
+    }
+
+    func isOpenDocument(_ path: String) -> Bool {
+        editLock.lock(); defer { editLock.unlock() }
+        return documents[path] != nil
     }
 
     private func write(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree?) throws {

@@ -43,6 +43,8 @@ struct IndexRun {
     enum FileResult { case parsed, unchanged, skipped(String) }
 
     private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> FileResult {
+        // The editor owns open documents: their rows come from its buffer through `applyEdit`.
+        if index.isOpenDocument(file.path) { return .unchanged }
         let old = stored[file.path]
         // Same size and mtime: trust the stored rows without reading the file.
         if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .unchanged }

@@ -79,6 +79,27 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(try index.definitions(named: "one").count, 0)
     }
 
+    func testUpdateLeavesOpenDocumentsToTheEditor() throws {
+        let p = try project()
+        let index = try p.index()
+        try index.update()
+        // The buffer differs from the disk, and an unsaved new file exists only in the editor.
+        try index.applyEdit(path: p.path("c.py"), edit: nil, newContents: Array("def buffered():\n    pass\n".utf8))
+        try index.applyEdit(path: p.path("new.py"), edit: nil, newContents: Array("import c\n".utf8))
+        try p.touch("c.py", secondsFromNow: 10)
+        let report = try index.update()
+        XCTAssertEqual(report.parsed, 0)
+        XCTAssertEqual(report.removedPaths, [])
+        XCTAssertEqual(try index.definitionLines("c.py"), ["1 function buffered"])
+        XCTAssertTrue(try index.edgeSet().contains("new.py -> c.py"))
+        // Closed, the disk is the truth again.
+        index.closeDocument(path: p.path("c.py"))
+        index.closeDocument(path: p.path("new.py"))
+        try index.update()
+        XCTAssertEqual(try index.definitionLines("c.py"), ["1 function other"])
+        XCTAssertNil(try index.file("new.py"))
+    }
+
     func testReadersSeeWholeFilesWhileAWriterRuns() throws {
         let p = try TestProject(Dictionary(uniqueKeysWithValues: (0..<60).map {
             ("m\($0).py", (0..<40).map { "def f\($0)():\n    return g()\n" }.joined())
