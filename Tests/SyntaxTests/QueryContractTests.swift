@@ -7,7 +7,7 @@ let grammarsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponen
     .deletingLastPathComponent().appendingPathComponent("grammars")
 
 final class QueryContractTests: XCTestCase {
-    static let languages = ["python", "javascript", "typescript", "tsx", "go", "rust", "c", "cpp", "java", "swift"]
+    static let languages = ["python", "javascript", "typescript", "tsx", "go", "rust", "c", "cpp", "java", "swift", "ruby", "bash"]
 
     /// `line kind name [in container]` for every definition of each sample, in document order.
     static let expected: [String: [String]] = [
@@ -42,6 +42,9 @@ final class QueryContractTests: XCTestCase {
                   "13 method area in Circle", "15 class Box", "15 field items in Box", "16 enum Color", "16 constant red in Color",
                   "16 constant green in Color", "17 method scaled in Circle", "18 type ID", "19 class Counter",
                   "19 method inc in Counter", "20 function helper"],
+        "ruby": ["3 module Shop", "4 constant MAX in Shop", "5 class Cart in Shop", "7 method initialize in Cart",
+                 "8 method build in Cart", "9 method total in Cart", "14 function top_level"],
+        "bash": ["4 variable NAME", "5 function greet", "6 function other"],
     ]
 
     /// Module strings each sample's imports.scm must find, in order.
@@ -57,6 +60,8 @@ final class QueryContractTests: XCTestCase {
         "cpp": ["\"shapes.hpp\"", "<vector>"],
         "java": ["java.util.List", "com.example.util.Helper", "com.example.util.Helper.assist", "com.example.model"],
         "swift": ["Foundation", "Syntax", "Storage"],
+        "ruby": ["json", "lib/helper"],
+        "bash": ["./lib/common.sh", "\"$HOME/.env\""],
     ]
 
     var registry: LanguageRegistry!
@@ -84,7 +89,7 @@ final class QueryContractTests: XCTestCase {
                 checked += 1
             }
         }
-        XCTAssertGreaterThanOrEqual(checked, 20, "every one of the 10 languages has tags.scm and imports.scm")
+        XCTAssertGreaterThanOrEqual(checked, 24, "every one of the 12 languages has tags.scm and imports.scm")
     }
 
     func testSamplesYieldExactDefinitions() throws {

@@ -195,5 +195,29 @@ typealias ID = String
 actor Counter { func inc() {} }
 func helper(_ x: Double) -> Double { x.squareRoot() }
 """#,
+        "ruby": #"""
+require 'json'
+require_relative 'lib/helper'
+module Shop
+  MAX = 10
+  class Cart < Base
+    attr_reader :items
+    def initialize; @items = []; end
+    def self.build; new; end
+    def total
+      Helper.sum(items)
+    end
+  end
+end
+def top_level(x); puts x; end
+"""#,
+        "bash": #"""
+#!/bin/bash
+source ./lib/common.sh
+. "$HOME/.env"
+NAME=world
+greet() { echo "hi $1"; helper; }
+function other { greet "$NAME"; }
+"""#,
     ]
 }

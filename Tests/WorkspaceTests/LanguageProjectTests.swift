@@ -153,4 +153,20 @@ final class LanguageProjectTests: XCTestCase {
                                              "Package.swift -> PackageDescription"])
         XCTAssertEqual(try index.references(to: "Item").map { index.relativePath($0.path) }, ["Sources/Shop/Cart.swift"])
     }
+
+    func testRubyRequiresAndBashSources() throws {
+        let p = try TestProject([
+            "app.rb": "require 'json'\nrequire_relative 'lib/helper'\n\nclass App\n  def run\n    Helper.sum([1])\n  end\nend\n",
+            "lib/helper.rb": "module Helper\n  def self.sum(xs)\n    xs.sum\n  end\nend\n",
+            "scripts/run.sh": "#!/bin/bash\nsource ./lib/common.sh\n. \"$HOME/.env\"\nmain() { helper; }\n",
+            "scripts/lib/common.sh": "helper() { :; }\n",
+        ])
+        let index = try p.index()
+        try index.update()
+        XCTAssertEqual(try index.definitionLines("lib/helper.rb"), ["1 module Helper", "2 method sum in Helper"])
+        XCTAssertEqual(try index.definitionLines("scripts/run.sh"), ["4 function main"])
+        XCTAssertEqual(try index.edgeSet(), ["app.rb -> lib/helper.rb", "app.rb -> json", "scripts/run.sh -> scripts/lib/common.sh",
+                                             "scripts/run.sh -> $HOME/.env"])
+        XCTAssertEqual(try index.callers(of: "helper").map(\.symbol.name), ["main"])
+    }
 }

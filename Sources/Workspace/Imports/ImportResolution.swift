@@ -33,6 +33,8 @@ enum ImportResolution {
         "c": CImports.self, "cpp": CImports.self,
         "java": JavaImports.self,
         "swift": SwiftImports.self,
+        "ruby": RubyImports.self,
+        "bash": BashImports.self,
     ]
 
     /// `rows` with their `targets` filled in. The importing file itself is never a target.
