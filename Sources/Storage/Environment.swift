@@ -12,6 +12,9 @@ public final class Environment: @unchecked Sendable {
     private let growLock = NSLock()
     /// Serialises writers inside this process so map growth never races a writer.
     private let writeLock = NSLock()
+    /// Read transactions hold it shared, map resizing exclusively: LMDB allows `mdb_env_set_mapsize` only
+    /// while this process has no transaction open, and readers may be running on other threads.
+    private let resizeLock = ReadWriteLock()
     public private(set) var mapSize: Int
 
     /// Opens (creating if needed) the environment in `path`.
@@ -62,15 +65,25 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in a read-only transaction.
+    /// Runs `body` in a read-only transaction. Do not call `write` from inside `body`: a map resize would
+    /// then wait for this very transaction to end.
     public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
-        var txn: OpaquePointer?
-        var rc = mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn)
-        if rc == MDB_MAP_RESIZED { try adoptMapSize(); rc = mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn) }
-        try check(rc, "txn_begin(read)")
-        guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
-        defer { mdb_txn_abort(txn) }
-        return try body(ReadTransaction(raw: txn))
+        for attempt in 0..<2 {
+            resizeLock.lockShared()
+            var txn: OpaquePointer?
+            let rc = mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn)
+            if rc == MDB_MAP_RESIZED, attempt == 0 {
+                resizeLock.unlockShared()
+                try adoptMapSize()
+                continue
+            }
+            defer { resizeLock.unlockShared() }
+            try check(rc, "txn_begin(read)")
+            guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
+            defer { mdb_txn_abort(txn) }
+            return try body(ReadTransaction(raw: txn))
+        }
+        throw StorageError.lmdb(operation: "txn_begin(read)", code: MDB_MAP_RESIZED)
     }
 
     /// Runs `body` in a write transaction and commits it; any throw aborts, leaving the store as it was.
@@ -88,25 +101,35 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func writeOnce<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
-        var txn: OpaquePointer?
-        var rc = mdb_txn_begin(raw, nil, 0, &txn)
-        if rc == MDB_MAP_RESIZED { try adoptMapSize(); rc = mdb_txn_begin(raw, nil, 0, &txn) }
-        try check(rc, "txn_begin(write)")
-        guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
-        let result: R
-        do {
-            result = try body(WriteTransaction(raw: txn))
-        } catch {
-            mdb_txn_abort(txn)
-            throw error
+        for attempt in 0..<2 {
+            resizeLock.lockShared()
+            var txn: OpaquePointer?
+            let rc = mdb_txn_begin(raw, nil, 0, &txn)
+            if rc == MDB_MAP_RESIZED, attempt == 0 {
+                resizeLock.unlockShared()
+                try adoptMapSize()
+                continue
+            }
+            defer { resizeLock.unlockShared() }
+            try check(rc, "txn_begin(write)")
+            guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
+            let result: R
+            do {
+                result = try body(WriteTransaction(raw: txn))
+            } catch {
+                mdb_txn_abort(txn)
+                throw error
+            }
+            // mdb_txn_commit frees the transaction whether or not it succeeds.
+            try check(mdb_txn_commit(txn), "txn_commit")
+            return result
         }
-        // mdb_txn_commit frees the transaction whether or not it succeeds.
-        try check(mdb_txn_commit(txn), "txn_commit")
-        return result
+        throw StorageError.lmdb(operation: "txn_begin(write)", code: MDB_MAP_RESIZED)
     }
 
     /// Another process grew the map: take its size (LMDB's documented answer to MDB_MAP_RESIZED).
     private func adoptMapSize() throws {
+        resizeLock.lockExclusive(); defer { resizeLock.unlockExclusive() }
         growLock.lock(); defer { growLock.unlock() }
         try check(mdb_env_set_mapsize(raw, 0), "set_mapsize(0)")
         var info = MDB_envinfo()
@@ -115,6 +138,7 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func grow() throws {
+        resizeLock.lockExclusive(); defer { resizeLock.unlockExclusive() }
         growLock.lock(); defer { growLock.unlock() }
         let newSize = mapSize * 2
         try check(mdb_env_set_mapsize(raw, newSize), "set_mapsize(\(newSize))")
@@ -123,4 +147,17 @@ public final class Environment: @unchecked Sendable {
 
     /// Flushes to disk (LMDB already does at each commit unless opened with NOSYNC).
     public func sync() throws { try check(mdb_env_sync(raw, 1), "env_sync") }
+}
+
+/// A pthread read-write lock. Linux's default prefers readers, so a reader may take it again while shared.
+final class ReadWriteLock: @unchecked Sendable {
+    private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+
+    init() { pthread_rwlock_init(lock, nil) }
+    deinit { pthread_rwlock_destroy(lock); lock.deallocate() }
+
+    func lockShared() { pthread_rwlock_rdlock(lock) }
+    func unlockShared() { pthread_rwlock_unlock(lock) }
+    func lockExclusive() { pthread_rwlock_wrlock(lock) }
+    func unlockExclusive() { pthread_rwlock_unlock(lock) }
 }

@@ -53,4 +53,35 @@ final class StorageTests: XCTestCase {
         let db = try env.database("t", key: UInt64Codec.self, value: BytesCodec.self)
         try env.read { txn in XCTAssertEqual(try db.count(txn), 400) }
     }
+
+    func testMapGrowsWhileOtherThreadsRead() throws {
+        let env = try Environment(path: dir, mapSize: 1 << 20)
+        let db = try env.database("t", key: UInt64Codec.self, value: BytesCodec.self)
+        let stop = StopFlag()
+        let group = DispatchGroup()
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: group) {
+                while !stop.isSet {
+                    // Touch every value: a remap under a running reader would fault here.
+                    _ = try? env.read { txn in
+                        try db.scan(txn) { _, v in XCTAssertEqual(v.first, 9); return true }
+                    }
+                }
+            }
+        }
+        for i in 0..<300 {
+            try env.write { txn in try db.put(txn, UInt64(i), [UInt8](repeating: 9, count: 16 << 10)) }
+        }
+        stop.set()
+        group.wait()
+        XCTAssertGreaterThanOrEqual(env.mapSize, 4 << 20, "the map grew at least twice")
+        try env.read { txn in XCTAssertEqual(try db.count(txn), 300) }
+    }
+}
+
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
 }
