@@ -46,7 +46,8 @@ struct GraphCommand: ParsableCommand {
         let graph = try index.graph()
         func node(_ text: String) throws -> String {
             guard let id = index.nodeID(for: text, in: graph) else {
-                throw ValidationError("\(text) is not a file or module of the index of \(location.directory)")
+                throw GraphError("\(text) is not a file or module in the index of \(location.directory); "
+                    + "pass a workspace-relative path or an external module name as `quorum graph --format json` lists them")
             }
             return id
         }
@@ -107,7 +108,7 @@ struct GraphCommand: ParsableCommand {
         let candidates = ["/usr/bin/dot", "/usr/local/bin/dot"] + (ProcessInfo.processInfo.environment["PATH"] ?? "")
             .split(separator: ":").map { "\($0)/dot" }
         guard let exe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw ValidationError("--format svg needs Graphviz's `dot`, which is not installed; run `apt-get install graphviz` or use --format dot")
+            throw GraphError("--format svg needs Graphviz's `dot`, which is not installed; run `apt-get install graphviz` or use --format dot")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: exe)
@@ -120,7 +121,13 @@ struct GraphCommand: ParsableCommand {
         try input.fileHandleForWriting.close()
         let svg = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("dot -Tsvg failed with status \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else { throw GraphError("dot -Tsvg failed with status \(process.terminationStatus)") }
         FileHandle.standardOutput.write(svg)
     }
+}
+
+/// A failure that is not a usage mistake: printed as one line, exit status 1, without the help text.
+struct GraphError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

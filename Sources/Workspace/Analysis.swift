@@ -8,7 +8,15 @@ final class AnalysisWorker {
     private var parsers: [String: Parser] = [:]
     private let tagger = Tagger()
 
-    init(catalog: QueryCatalog) { self.catalog = catalog }
+    /// `isCancelled` is polled by the query cursor every 64 matches, so a huge file does not hold up a
+    /// cancelled update; a cancelled analysis is reported as skipped and never written.
+    init(catalog: QueryCatalog, isCancelled: @escaping () -> Bool = { false }) {
+        self.catalog = catalog
+        self.isCancelled = isCancelled
+        tagger.cursor.isCancelled = isCancelled
+    }
+
+    private let isCancelled: () -> Bool
 
     enum Outcome {
         case indexed(FileFacts, Tree)
@@ -29,8 +37,11 @@ final class AnalysisWorker {
             return .skipped("\(error)")
         }
         guard let tree = parser.parse(bytes, previous: previous) else { return .skipped("parse cancelled") }
+        let tags = tagger.tags(tree, queries: queries)
+        // Matches stop early when cancelled: such tags are incomplete and must not replace a file's rows.
+        if isCancelled() { return .skipped("cancelled") }
         let record = FileRecord(path: path, language: language, hash: contentHash(bytes), size: bytes.count,
                                 mtime: mtime, parseErrors: tree.rootNode.hasError ? tree.errorCount : 0)
-        return .indexed(FileFacts(record: record, tags: tagger.tags(tree, queries: queries)), tree)
+        return .indexed(FileFacts(record: record, tags: tags), tree)
     }
 }

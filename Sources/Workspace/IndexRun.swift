@@ -23,7 +23,7 @@ struct IndexRun {
         let total = files.count
         let workers = min(index.options.workers, max(1, total))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let worker = AnalysisWorker(catalog: index.catalog)
+            let worker = AnalysisWorker(catalog: index.catalog, isCancelled: { index.cancelRequested })
             while let i = shared.next(limit: total) {
                 if shared.failed || index.cancelRequested { return }
                 let file = files[i]
@@ -58,6 +58,8 @@ struct IndexRun {
             return .unchanged
         }
         switch worker.analyse(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime) {
+        case .skipped where index.cancelRequested:
+            return .unchanged  // the stored rows, if any, stay as they were
         case let .skipped(reason):
             return .skipped(reason)
         case .indexed(var facts, _):

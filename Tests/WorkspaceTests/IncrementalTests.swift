@@ -100,6 +100,17 @@ final class IncrementalTests: XCTestCase {
         XCTAssertNil(try index.file("new.py"))
     }
 
+    func testCancelledUpdateStopsEarlyAndStaysConsistent() throws {
+        let p = try TestProject(Dictionary(uniqueKeysWithValues: (0..<200).map { ("m\($0).py", "def f():\n    pass\n") }))
+        let index = try p.index()
+        let first = try index.update { done, _ in if done == 10 { index.cancel() } }
+        XCTAssertLessThan(first.parsed, 200)
+        XCTAssertEqual(try index.verify(), [])
+        let second = try index.update()
+        XCTAssertEqual(second.parsed, 200 - first.parsed)
+        XCTAssertEqual(try index.files().count, 200)
+    }
+
     func testReadersSeeWholeFilesWhileAWriterRuns() throws {
         let p = try TestProject(Dictionary(uniqueKeysWithValues: (0..<60).map {
             ("m\($0).py", (0..<40).map { "def f\($0)():\n    return g()\n" }.joined())
