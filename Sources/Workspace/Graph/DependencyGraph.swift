@@ -107,23 +107,22 @@ public struct DependencyGraph: Sendable {
             var frames: [(String, Int)] = [(root, 0)]
             index[root] = counter; low[root] = counter; counter += 1
             stack.append(root); onStack.insert(root)
-            while var (node, i) = frames.last {
+            while let (node, i) = frames.last {
                 let succ = successors(node)
                 if i < succ.count {
                     let n = succ[i]
-                    i += 1
-                    frames[frames.count - 1].1 = i
+                    frames[frames.count - 1].1 = i + 1
                     if index[n] == nil {
                         index[n] = counter; low[n] = counter; counter += 1
                         stack.append(n); onStack.insert(n)
                         frames.append((n, 0))
                     } else if onStack.contains(n) {
-                        low[node] = min(low[node]!, index[n]!)
+                        low[node] = min(low[node] ?? 0, index[n] ?? 0)
                     }
                     continue
                 }
                 frames.removeLast()
-                if let parent = frames.last?.0 { low[parent] = min(low[parent]!, low[node]!) }
+                if let parent = frames.last?.0 { low[parent] = min(low[parent] ?? 0, low[node] ?? 0) }
                 if low[node] == index[node] {
                     var component: [String] = []
                     while let top = stack.popLast() {
@@ -133,7 +132,6 @@ public struct DependencyGraph: Sendable {
                     }
                     if component.count > 1 || successors(node).contains(node) { result.append(component.sorted()) }
                 }
-                _ = node
             }
         }
         return result.sorted { $0[0] < $1[0] }
