@@ -155,7 +155,7 @@ public final class Index: @unchecked Sendable {
         }
         let mtime = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)??
             .timeIntervalSince1970 ?? 0
-        try write(path: path, language: language, bytes: bytes, mtime: mtime, previous: nil)
+        try write(path: path, language: language, bytes: bytes, mtime: mtime, previous: nil, keepTree: false)
     }
 
     /// Removes one file's rows (it was deleted).
@@ -173,7 +173,7 @@ public final class Index: @unchecked Sendable {
         var previous = documents[path]
         if let tree = previous, let edit { tree.edit(edit, newSource: newContents) } else { previous = nil }
         try write(path: path, language: language, bytes: newContents, mtime: Date().timeIntervalSince1970,
-                  previous: previous)
+                  previous: previous, keepTree: true)
     }
 
     /// Forgets the kept tree of a closed document (its rows stay; a later `update` re-reads the disk).
@@ -199,7 +199,10 @@ public final class Index: @unchecked Sendable {
         return documents[path] != nil
     }
 
-    private func write(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree?) throws {
+    /// Analyses and stores one file. `keepTree` makes it an open document (edits own it from now on); a file
+    /// that is already open keeps its tree up to date either way.
+    private func write(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree?,
+                       keepTree: Bool) throws {
         let wasPresent = layout.contains(path)
         switch interactiveWorker.analyse(path: path, language: language, bytes: bytes, mtime: mtime, previous: previous) {
         case let .skipped(reason):
@@ -209,7 +212,7 @@ public final class Index: @unchecked Sendable {
             layout.setPresent(path, true)
             facts.imports = ImportResolution.resolve(facts.imports, file: path, language: language, layout: layout)
             try store.replace(facts)
-            documents[path] = tree
+            if keepTree || documents[path] != nil { documents[path] = tree }
             if !wasPresent { try relinkAll() }
         }
     }

@@ -57,6 +57,7 @@ final class IncrementalTests: XCTestCase {
         XCTAssertEqual(try index.definitionLines("c.py"), ["1 class Fresh"])
         try index.updateFile(path: p.path("d.py"), contents: Array("import c\n".utf8))
         XCTAssertEqual(try index.edgeSet(), ["a.py -> b.py", "b.py -> requests", "d.py -> c.py"])
+        XCTAssertNil(index.tree(for: p.path("d.py")), "a file updated from disk or a watcher is not an open document")
         try index.removeFile(path: p.path("c.py"))
         XCTAssertEqual(try index.edgeSet(), ["a.py -> b.py", "b.py -> requests", "d.py -> c"])
     }
