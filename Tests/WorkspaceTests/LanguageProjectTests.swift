@@ -45,15 +45,18 @@ final class LanguageProjectTests: XCTestCase {
             "tsconfig.json": "{\n  // paths for the app\n  \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"@core/*\": [\"src/core/*\"] }, },\n}\n",
             "src/core/shape.ts": "export interface Shape { area(): number }\nexport class Square implements Shape { area(): number { return 1; } }\n",
             "src/app.ts": "import { Square } from '@core/shape';\nimport type { Shape } from './core/shape.js';\nimport express from 'express';\nexport function build(): Shape { return new Square(); }\n",
-            "src/view.tsx": "import { build } from './app';\nexport const View = () => <div>{build().area()}</div>;\n",
+            "src/view.tsx": "import { build } from './app';\nimport { Card } from './card';\nexport const View = () => <Card>{build().area()}</Card>;\n",
+            "src/card.tsx": "export function Card(props: { children: unknown }) { return <div>{props.children}</div>; }\n",
         ])
         let index = try p.index()
         try index.update()
         XCTAssertEqual(try index.definitionLines("src/core/shape.ts"),
                        ["1 interface Shape", "1 method area in Shape", "2 class Square", "2 method area in Square"])
-        XCTAssertEqual(try index.definitionLines("src/view.tsx"), ["2 function View"])
+        XCTAssertEqual(try index.definitionLines("src/view.tsx"), ["3 function View"])
         XCTAssertEqual(try index.edgeSet(), ["src/app.ts -> src/core/shape.ts", "src/app.ts -> express",
-                                             "src/view.tsx -> src/app.ts"])
+                                             "src/view.tsx -> src/app.ts", "src/view.tsx -> src/card.tsx"])
+        XCTAssertEqual(try index.callers(of: "Card").map(\.symbol.name), ["View"], "a rendered component is called")
+        XCTAssertEqual(try index.callers(of: "build").map(\.symbol.name), ["View"])
         let typeRefs = try index.references(to: "Shape").filter { $0.occurrence.kind == .type }
         XCTAssertEqual(typeRefs.map { index.relativePath($0.path) }, ["src/app.ts"])
     }

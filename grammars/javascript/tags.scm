@@ -25,3 +25,7 @@
 (call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
 (new_expression constructor: (identifier) @name) @reference.call
 (class_heritage (identifier) @name @reference.implementation)
+
+; JSX: a capitalised element is a component, rendered like a call (`<Button/>` calls `Button`).
+((jsx_opening_element name: (identifier) @name) @reference.call (#match? @name "^[A-Z]"))
+((jsx_self_closing_element name: (identifier) @name) @reference.call (#match? @name "^[A-Z]"))
