@@ -137,7 +137,12 @@ public final class Index: @unchecked Sendable {
             report.removedPaths.append(path)
         }
         for path in outcome.skipped.map(\.0) { layout.setPresent(path, false) }
-        if previousSet != present, !cancelFlag.get() { try relinkAll() }
+        // Files parsed in this run were resolved against the new file set already; only the others may
+        // point at files that appeared or disappeared. Unless files were skipped for their content: those
+        // were in the set during the run, so anything may have resolved to them.
+        if previousSet != present, !cancelFlag.get() {
+            try relinkAll(skipping: outcome.skipped.isEmpty ? Set(outcome.parsed) : [])
+        }
         try store.env.sync()
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -231,10 +236,11 @@ public final class Index: @unchecked Sendable {
     }
 
     /// Re-resolves every file's imports against the current file set; rewrites only what changed.
-    func relinkAll() throws {
+    func relinkAll(skipping skipped: Set<String> = []) throws {
         let all: [(String, String, [ImportRow])] = try store.env.read { txn in
             var rows: [(String, String, [ImportRow])] = []
             try store.files.scan(txn) { path, record in
+                guard !skipped.contains(path) else { return true }
                 rows.append((path, record.language, try store.imports.get(txn, path) ?? []))
                 return true
             }

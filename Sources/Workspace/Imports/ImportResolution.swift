@@ -142,6 +142,7 @@ private struct Box<T> { let value: T }
 /// Removes `.` and `..` components and doubled slashes, on the string alone. (Foundation's
 /// `standardizingPath` also resolves symlinks, with a system call per component: too slow per candidate.)
 func normalizePath(_ path: String) -> String {
+    if !path.contains("/.") && !path.contains("//") && !path.hasPrefix(".") { return path }
     var parts: [Substring] = []
     for part in path.split(separator: "/", omittingEmptySubsequences: true) {
         if part == "." { continue }
