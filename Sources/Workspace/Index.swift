@@ -126,10 +126,15 @@ public final class Index: @unchecked Sendable {
         let outcome = try IndexRun(index: self, files: scanned, stored: stored, progress: progress).run()
         report.parsedPaths = outcome.parsed.sorted()
         report.unchanged = outcome.unchanged
+        // One line per skipped file, except for a missing grammar or broken query: one line per cause, or a
+        // workspace without a built grammar would log each of its files.
+        var perCause: [String: Int] = [:]
         for (path, reason) in outcome.skipped {
             report.skipped.append(SkippedFile(path: path, reason: reason))
-            options.log?("skipped \(path): \(reason)")
+            if reason.hasPrefix("grammar ") || reason.hasPrefix("query ") { perCause[reason, default: 0] += 1 }
+            else { options.log?("skipped \(path): \(reason)") }
         }
+        for (reason, count) in perCause.sorted(by: { $0.key < $1.key }) { options.log?("skipped \(count) files: \(reason)") }
         // Files gone from disk, or no longer indexable, disappear.
         let present = Set(scanned.map(\.path)).subtracting(outcome.skipped.map(\.0)).union(open)
         for path in previousSet.subtracting(present).sorted() where !cancelFlag.get() {
