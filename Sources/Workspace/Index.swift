@@ -42,6 +42,7 @@ public struct IndexReport: Sendable {
 /// and `applyEdit` are serialised among themselves but may run during an `update`, which leaves open
 /// documents alone (the editor's buffer, not the disk, is their truth).
 /// Several processes may open one store: LMDB serialises their writers; each sees the other's commits.
+/// Within a process, keep one `Index` per store (LMDB forbids opening an environment twice in a process).
 public final class Index: @unchecked Sendable {
     public let roots: [String]
     public let storePath: URL
