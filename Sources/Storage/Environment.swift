@@ -29,9 +29,15 @@ public final class Environment: @unchecked Sendable {
     /// adopts the new size (MDB_MAP_RESIZED) and retries.
     public init(path: URL, maxDatabases: UInt32 = 32, mapSize: Int = 64 << 20, noSync: Bool = false) throws {
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
-        var env: OpaquePointer?
-        try check(mdb_env_create(&env), "env_create")
-        guard let env else { throw StorageError.lmdb(operation: "env_create", code: -1) }
+        let key = path.resolvingSymlinksInPath().standardizedFileURL.path
+        guard Environment.register(key) else { throw StorageError.alreadyOpen(path: key) }
+        openKey = key
+        var created: OpaquePointer?
+        let rc = mdb_env_create(&created)
+        guard rc == 0, let env = created else {
+            Environment.unregister(key)
+            throw StorageError.lmdb(operation: "env_create", code: rc == 0 ? -1 : rc)
+        }
         do {
             try check(mdb_env_set_maxdbs(env, maxDatabases), "set_maxdbs")
             try check(mdb_env_set_mapsize(env, mapSize), "set_mapsize")
@@ -40,6 +46,7 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_open(env, path.path, UInt32(MDB_NOTLS) | (noSync ? UInt32(MDB_NOSYNC) : 0), 0o644), "env_open \(path.path)")
         } catch {
             mdb_env_close(env)
+            Environment.unregister(key)
             throw error
         }
         raw = env
@@ -52,7 +59,25 @@ public final class Environment: @unchecked Sendable {
         mdb_reader_check(env, &dead)
     }
 
-    deinit { mdb_env_close(raw) }
+    deinit {
+        mdb_env_close(raw)
+        Environment.unregister(openKey)
+    }
+
+    /// Folders open in this process. LMDB forbids opening one environment twice in a process: closing either
+    /// copy would release the other's file locks.
+    nonisolated(unsafe) private static var openPaths: Set<String> = []
+    private static let openPathsLock = NSLock()
+    private let openKey: String
+
+    private static func register(_ key: String) -> Bool {
+        openPathsLock.lock(); defer { openPathsLock.unlock() }
+        return openPaths.insert(key).inserted
+    }
+
+    private static func unregister(_ key: String) {
+        openPathsLock.lock(); openPaths.remove(key); openPathsLock.unlock()
+    }
 
     /// Opens (creating) the named database with the given key and value codecs.
     public func database<K: KeyCodec, V: ValueCodec>(_ name: String, key: K.Type, value: V.Type,

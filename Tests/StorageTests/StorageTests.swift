@@ -54,6 +54,16 @@ final class StorageTests: XCTestCase {
         try env.read { txn in XCTAssertEqual(try db.count(txn), 400) }
     }
 
+    func testOpeningOneFolderTwiceInAProcessIsRefusedUntilTheFirstCloses() throws {
+        var first: Environment? = try Environment(path: dir)
+        XCTAssertThrowsError(try Environment(path: dir)) { error in
+            guard case .alreadyOpen = error as? StorageError else { return XCTFail("\(error)") }
+        }
+        XCTAssertNotNil(first)
+        first = nil
+        XCTAssertNoThrow(try Environment(path: dir))
+    }
+
     func testMapGrowsWhileOtherThreadsRead() throws {
         let env = try Environment(path: dir, mapSize: 1 << 20)
         let db = try env.database("t", key: UInt64Codec.self, value: BytesCodec.self)
