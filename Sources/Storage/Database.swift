@@ -31,6 +31,20 @@ public struct Database<K: KeyCodec, V: ValueCodec>: Sendable {
         }
     }
 
+    /// Stores bytes already encoded with `V.encode`: lets callers encode outside the write transaction,
+    /// which is serialised, so that encoding runs in parallel.
+    public func put(_ txn: WriteTransaction, _ key: K.Value, encoded value: [UInt8]) throws {
+        var k = K.encode(key)
+        var v = value
+        try k.withUnsafeMutableBytes { kb in
+            try v.withUnsafeMutableBytes { vb in
+                var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+                var mv = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+                try check(mdb_put(txn.raw, dbi, &mk, &mv, 0), "put \(name)")
+            }
+        }
+    }
+
     /// Removes `key` (every value of it in duplicate-key databases). Returns whether it existed.
     @discardableResult
     public func delete(_ txn: WriteTransaction, _ key: K.Value) throws -> Bool {

@@ -12,25 +12,41 @@ public final class Environment: @unchecked Sendable {
     private let growLock = NSLock()
     /// Serialises writers inside this process so map growth never races a writer.
     private let writeLock = NSLock()
+    /// Read transactions hold it shared, map resizing exclusively: LMDB allows `mdb_env_set_mapsize` only
+    /// while this process has no transaction open, and readers may be running on other threads.
+    private let resizeLock = ReadWriteLock()
     public private(set) var mapSize: Int
 
     /// Opens (creating if needed) the environment in `path`.
     /// - Parameters:
     ///   - maxDatabases: how many named databases may be opened.
     ///   - mapSize: the initial map size; it doubles whenever a write finds it full.
-    public init(path: URL, maxDatabases: UInt32 = 32, mapSize: Int = 64 << 20) throws {
+    ///   - noSync: do not fsync at each commit (MDB_NOSYNC). A killed process loses nothing (commits are in the
+    ///     OS page cache); a power loss may drop the last commits. For caches that can be rebuilt; call `sync()`.
+    ///
+    /// Several processes may open the same environment: LMDB serialises their writers with its lock file and
+    /// readers see the last committed state. When another process grew the map, the next transaction here
+    /// adopts the new size (MDB_MAP_RESIZED) and retries.
+    public init(path: URL, maxDatabases: UInt32 = 32, mapSize: Int = 64 << 20, noSync: Bool = false) throws {
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
-        var env: OpaquePointer?
-        try check(mdb_env_create(&env), "env_create")
-        guard let env else { throw StorageError.lmdb(operation: "env_create", code: -1) }
+        let key = path.resolvingSymlinksInPath().standardizedFileURL.path
+        guard Environment.register(key) else { throw StorageError.alreadyOpen(path: key) }
+        openKey = key
+        var created: OpaquePointer?
+        let rc = mdb_env_create(&created)
+        guard rc == 0, let env = created else {
+            Environment.unregister(key)
+            throw StorageError.lmdb(operation: "env_create", code: rc == 0 ? -1 : rc)
+        }
         do {
             try check(mdb_env_set_maxdbs(env, maxDatabases), "set_maxdbs")
             try check(mdb_env_set_mapsize(env, mapSize), "set_mapsize")
             try check(mdb_env_set_maxreaders(env, 256), "set_maxreaders")
             // MDB_NOTLS: read transactions are not tied to threads (Swift tasks hop between threads).
-            try check(mdb_env_open(env, path.path, UInt32(MDB_NOTLS), 0o644), "env_open \(path.path)")
+            try check(mdb_env_open(env, path.path, UInt32(MDB_NOTLS) | (noSync ? UInt32(MDB_NOSYNC) : 0), 0o644), "env_open \(path.path)")
         } catch {
             mdb_env_close(env)
+            Environment.unregister(key)
             throw error
         }
         raw = env
@@ -43,7 +59,25 @@ public final class Environment: @unchecked Sendable {
         mdb_reader_check(env, &dead)
     }
 
-    deinit { mdb_env_close(raw) }
+    deinit {
+        mdb_env_close(raw)
+        Environment.unregister(openKey)
+    }
+
+    /// Folders open in this process. LMDB forbids opening one environment twice in a process: closing either
+    /// copy would release the other's file locks.
+    nonisolated(unsafe) private static var openPaths: Set<String> = []
+    private static let openPathsLock = NSLock()
+    private let openKey: String
+
+    private static func register(_ key: String) -> Bool {
+        openPathsLock.lock(); defer { openPathsLock.unlock() }
+        return openPaths.insert(key).inserted
+    }
+
+    private static func unregister(_ key: String) {
+        openPathsLock.lock(); openPaths.remove(key); openPathsLock.unlock()
+    }
 
     /// Opens (creating) the named database with the given key and value codecs.
     public func database<K: KeyCodec, V: ValueCodec>(_ name: String, key: K.Type, value: V.Type,
@@ -56,13 +90,25 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` in a read-only transaction.
+    /// Runs `body` in a read-only transaction. Do not call `write` from inside `body`: a map resize would
+    /// then wait for this very transaction to end.
     public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
-        var txn: OpaquePointer?
-        try check(mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn), "txn_begin(read)")
-        guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
-        defer { mdb_txn_abort(txn) }
-        return try body(ReadTransaction(raw: txn))
+        for attempt in 0..<2 {
+            resizeLock.lockShared()
+            var txn: OpaquePointer?
+            let rc = mdb_txn_begin(raw, nil, UInt32(MDB_RDONLY), &txn)
+            if rc == MDB_MAP_RESIZED, attempt == 0 {
+                resizeLock.unlockShared()
+                try adoptMapSize()
+                continue
+            }
+            defer { resizeLock.unlockShared() }
+            try check(rc, "txn_begin(read)")
+            guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
+            defer { mdb_txn_abort(txn) }
+            return try body(ReadTransaction(raw: txn))
+        }
+        throw StorageError.lmdb(operation: "txn_begin(read)", code: MDB_MAP_RESIZED)
     }
 
     /// Runs `body` in a write transaction and commits it; any throw aborts, leaving the store as it was.
@@ -80,22 +126,44 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func writeOnce<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
-        var txn: OpaquePointer?
-        try check(mdb_txn_begin(raw, nil, 0, &txn), "txn_begin(write)")
-        guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
-        let result: R
-        do {
-            result = try body(WriteTransaction(raw: txn))
-        } catch {
-            mdb_txn_abort(txn)
-            throw error
+        for attempt in 0..<2 {
+            resizeLock.lockShared()
+            var txn: OpaquePointer?
+            let rc = mdb_txn_begin(raw, nil, 0, &txn)
+            if rc == MDB_MAP_RESIZED, attempt == 0 {
+                resizeLock.unlockShared()
+                try adoptMapSize()
+                continue
+            }
+            defer { resizeLock.unlockShared() }
+            try check(rc, "txn_begin(write)")
+            guard let txn else { throw StorageError.lmdb(operation: "txn_begin", code: -1) }
+            let result: R
+            do {
+                result = try body(WriteTransaction(raw: txn))
+            } catch {
+                mdb_txn_abort(txn)
+                throw error
+            }
+            // mdb_txn_commit frees the transaction whether or not it succeeds.
+            try check(mdb_txn_commit(txn), "txn_commit")
+            return result
         }
-        // mdb_txn_commit frees the transaction whether or not it succeeds.
-        try check(mdb_txn_commit(txn), "txn_commit")
-        return result
+        throw StorageError.lmdb(operation: "txn_begin(write)", code: MDB_MAP_RESIZED)
+    }
+
+    /// Another process grew the map: take its size (LMDB's documented answer to MDB_MAP_RESIZED).
+    private func adoptMapSize() throws {
+        resizeLock.lockExclusive(); defer { resizeLock.unlockExclusive() }
+        growLock.lock(); defer { growLock.unlock() }
+        try check(mdb_env_set_mapsize(raw, 0), "set_mapsize(0)")
+        var info = MDB_envinfo()
+        mdb_env_info(raw, &info)
+        mapSize = Int(info.me_mapsize)
     }
 
     private func grow() throws {
+        resizeLock.lockExclusive(); defer { resizeLock.unlockExclusive() }
         growLock.lock(); defer { growLock.unlock() }
         let newSize = mapSize * 2
         try check(mdb_env_set_mapsize(raw, newSize), "set_mapsize(\(newSize))")
@@ -104,4 +172,17 @@ public final class Environment: @unchecked Sendable {
 
     /// Flushes to disk (LMDB already does at each commit unless opened with NOSYNC).
     public func sync() throws { try check(mdb_env_sync(raw, 1), "env_sync") }
+}
+
+/// A pthread read-write lock. Linux's default prefers readers, so a reader may take it again while shared.
+final class ReadWriteLock: @unchecked Sendable {
+    private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+
+    init() { pthread_rwlock_init(lock, nil) }
+    deinit { pthread_rwlock_destroy(lock); lock.deallocate() }
+
+    func lockShared() { pthread_rwlock_rdlock(lock) }
+    func unlockShared() { pthread_rwlock_unlock(lock) }
+    func lockExclusive() { pthread_rwlock_wrlock(lock) }
+    func unlockExclusive() { pthread_rwlock_unlock(lock) }
 }

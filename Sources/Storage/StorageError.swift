@@ -6,6 +6,7 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
     case lmdb(operation: String, code: Int32)
     case corruptValue(database: String, reason: String)
     case locked(path: String)
+    case alreadyOpen(path: String)
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             return "a value in LMDB database '\(database)' could not be decoded: \(reason)"
         case let .locked(path):
             return "the store at \(path) is in use by another process"
+        case let .alreadyOpen(path):
+            return "the store at \(path) is already open in this process; share that one instead of opening it again"
         }
     }
 

@@ -2,7 +2,7 @@ import CTreeSitter
 import Foundation
 
 /// A zero-based (row, byte column) position, as tree-sitter counts them.
-public struct SyntaxPoint: Hashable, Sendable, Comparable {
+public struct SyntaxPoint: Hashable, Sendable, Comparable, Codable {
     public var row: Int
     /// Column in UTF-8 bytes from the start of the line.
     public var column: Int

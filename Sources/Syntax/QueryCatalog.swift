@@ -1,0 +1,70 @@
+import Foundation
+
+/// The compiled `tags.scm` and `imports.scm` of one language. Immutable and shared by every worker.
+public final class LanguageQueries: @unchecked Sendable {
+    public let language: Language
+    public let tags: Query?
+    public let imports: Query?
+
+    init(language: Language, tags: Query?, imports: Query?) {
+        self.language = language
+        self.tags = tags
+        self.imports = imports
+    }
+}
+
+/// Loads and caches each language's queries once per process.
+///
+/// A query file may start with `; inherits: <lang>` lines; the named language's file of the same name is then
+/// prepended, so TSX can reuse TypeScript's tags without a copy. Every query is checked against the capture
+/// contract; a broken query is our own bug and is reported as a `SyntaxError`.
+public final class QueryCatalog: @unchecked Sendable {
+    public let registry: LanguageRegistry
+    private var cache: [String: Result<LanguageQueries, SyntaxError>] = [:]
+    private let lock = NSLock()
+
+    public init(registry: LanguageRegistry) { self.registry = registry }
+
+    /// The queries of `language`, compiled on first use.
+    public func queries(for name: String) throws -> LanguageQueries {
+        lock.lock(); defer { lock.unlock() }
+        if let cached = cache[name] { return try cached.get() }
+        let result = Result<LanguageQueries, Error> { try compile(name) }
+            .mapError { $0 as? SyntaxError ?? .unknownLanguage(name) }
+        cache[name] = result
+        return try result.get()
+    }
+
+    private func compile(_ name: String) throws -> LanguageQueries {
+        let language = try registry.language(named: name)
+        var compiled: [String: Query] = [:]
+        for (file, captures) in CaptureContract.queryFiles {
+            guard let text = try source(of: file, language: name, depth: 0) else { continue }
+            compiled[file] = try Query(language: language, source: text, fileName: file, allowedCaptures: captures)
+        }
+        return LanguageQueries(language: language, tags: compiled["tags.scm"], imports: compiled["imports.scm"])
+    }
+
+    /// The text of `file` for `language` with its inherited files prepended, or nil when there is none.
+    public func source(of file: String, language: String, depth: Int = 0) throws -> String? {
+        guard depth < 4 else { return nil }  // inheritance is shallow; a deeper chain is a loop
+        let url = registry.definitionsDirectory.appendingPathComponent(language).appendingPathComponent(file)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        var parts: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("; inherits:") else {
+                if trimmed.isEmpty || trimmed.hasPrefix(";") { continue }
+                break  // inherits lines must come before the first pattern
+            }
+            for parent in trimmed.dropFirst("; inherits:".count).split(separator: ",") {
+                let parentName = parent.trimmingCharacters(in: .whitespaces)
+                if let inherited = try source(of: file, language: parentName, depth: depth + 1) {
+                    parts.append(inherited)
+                }
+            }
+        }
+        parts.append(text)
+        return parts.joined(separator: "\n")
+    }
+}

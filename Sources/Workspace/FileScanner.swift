@@ -1,0 +1,163 @@
+import Foundation
+import Syntax
+
+/// What the scanner keeps out of the index, and why.
+public struct ScanOptions: Sendable {
+    /// Gitignore-syntax patterns applied at every workspace root, before any `.gitignore`.
+    public var exclude: [String]
+    /// Files larger than this many bytes are skipped.
+    public var maxFileSize: Int
+    /// Honour `.gitignore` files (root and nested) and `.git/info/exclude`.
+    public var useGitignore: Bool
+
+    public static let defaultExclude = [".git/", ".hg/", ".svn/", ".build/", "node_modules/", ".venv/",
+                                        "__pycache__/", ".mypy_cache/", ".tox/", "target/debug/", "target/release/"]
+
+    public init(exclude: [String] = ScanOptions.defaultExclude, maxFileSize: Int = 1 << 20, useGitignore: Bool = true) {
+        self.exclude = exclude
+        self.maxFileSize = maxFileSize
+        self.useGitignore = useGitignore
+    }
+}
+
+/// A file the scanner found and that has a known language.
+public struct ScannedFile: Sendable, Hashable {
+    /// Absolute, standardised path.
+    public var path: String
+    public var root: String
+    public var language: String
+    public var size: Int
+    public var mtime: Double
+}
+
+/// Why a file with a known language was left out; each is logged once.
+public struct SkippedFile: Sendable, Hashable {
+    public var path: String
+    public var reason: String
+}
+
+/// Walks workspace folders. Pure IO, no parsing: the result feeds the parallel indexer.
+public struct FileScanner {
+    public let options: ScanOptions
+    public let registry: LanguageRegistry
+    /// Languages worth indexing (those with query files); nil for every language the registry knows.
+    public let languages: Set<String>?
+
+    public init(options: ScanOptions, registry: LanguageRegistry, languages: Set<String>? = nil) {
+        self.options = options
+        self.registry = registry
+        self.languages = languages
+    }
+
+    private func language(for name: String) -> String? {
+        guard let lang = registry.languageName(forPath: name) else { return nil }
+        if let languages, !languages.contains(lang) { return nil }
+        return lang
+    }
+
+    /// Every indexable file under `roots`, sorted by path, and the files left out with their reasons.
+    /// Files that cannot be read are skipped, never thrown: a workspace always scans.
+    public func scan(roots: [String]) -> (files: [ScannedFile], skipped: [SkippedFile]) {
+        var files: [ScannedFile] = []
+        var skipped: [SkippedFile] = []
+        let realRoots = roots.map { FileScanner.realPath($0) }
+        for (root, realRoot) in zip(roots, realRoots) {
+            var base = IgnoreStack([Gitignore(base: "", patterns: options.exclude)])
+            if options.useGitignore, let text = try? String(contentsOfFile: root + "/.git/info/exclude", encoding: .utf8) {
+                base = base.pushing(Gitignore(base: "", text: text))
+            }
+            walk(root: root, realRoots: realRoots, rootReal: realRoot, relative: "", ignores: base,
+                 files: &files, skipped: &skipped)
+        }
+        files.sort { $0.path < $1.path }
+        return (files, skipped)
+    }
+
+    private func walk(root: String, realRoots: [String], rootReal: String, relative: String, ignores: IgnoreStack,
+                      files: inout [ScannedFile], skipped: inout [SkippedFile]) {
+        let dir = relative.isEmpty ? root : root + "/" + relative
+        var ignores = ignores
+        if options.useGitignore, let text = try? String(contentsOfFile: dir + "/.gitignore", encoding: .utf8) {
+            ignores = ignores.pushing(Gitignore(base: relative, text: text))
+        }
+        let fm = FileManager.default
+        guard let entries = try? fm.contentsOfDirectory(atPath: dir) else { return }
+        for name in entries.sorted() {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let full = root + "/" + rel
+            guard let attrs = try? fm.attributesOfItem(atPath: full), let type = attrs[.type] as? FileAttributeType else {
+                continue
+            }
+            if type == .typeSymbolicLink {
+                // Never followed. A link into the workspace would index its target twice (the target is
+                // indexed at its real path); a link out of it would index someone else's files.
+                if language(for: name) != nil || isDirectory(full) {
+                    let target = FileScanner.realPath(full)
+                    let inside = realRoots.contains { target == $0 || target.hasPrefix($0 + "/") }
+                    skipped.append(SkippedFile(path: full, reason: inside ? "symlink to \(target), indexed there"
+                                                                            : "symlink to \(target), outside the workspace"))
+                }
+                continue
+            }
+            let isDir = type == .typeDirectory
+            if ignores.isIgnored(rel, isDirectory: isDir) { continue }
+            if isDir {
+                walk(root: root, realRoots: realRoots, rootReal: rootReal, relative: rel, ignores: ignores,
+                     files: &files, skipped: &skipped)
+                continue
+            }
+            guard type == .typeRegular, let language = language(for: name) else { continue }
+            let size = (attrs[.size] as? NSNumber)?.intValue ?? 0
+            let mtime = (attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            if size > options.maxFileSize {
+                skipped.append(SkippedFile(path: full, reason: "larger than \(options.maxFileSize) bytes (\(size))"))
+                continue
+            }
+            if let reason = FileScanner.generatedName(name) {
+                skipped.append(SkippedFile(path: full, reason: reason))
+                continue
+            }
+            files.append(ScannedFile(path: full, root: root, language: language, size: size, mtime: mtime))
+        }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    /// Lock files and minified or generated files recognisable by name.
+    static let lockFiles: Set<String> = ["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "poetry.lock",
+                                         "Pipfile.lock", "composer.lock", "Gemfile.lock", "Package.resolved", "go.sum",
+                                         "npm-shrinkwrap.json", "bun.lockb", "uv.lock"]
+
+    static func generatedName(_ name: String) -> String? {
+        if lockFiles.contains(name) { return "lock file" }
+        let lower = name.lowercased()
+        for suffix in [".min.js", ".min.mjs", ".min.css", ".bundle.js", ".pb.go", "_pb2.py", "_pb2_grpc.py", ".pb.h", ".pb.cc",
+                       ".g.dart", ".designer.cs"] where lower.hasSuffix(suffix) {
+            return "generated (\(suffix))"
+        }
+        if lower.contains(".generated.") { return "generated (name)" }
+        return nil
+    }
+
+    /// Why the content should not be indexed: binary (a NUL in the first 8 KB) or a generated-code header.
+    public static func contentSkipReason(_ bytes: [UInt8]) -> String? {
+        let head = bytes.prefix(8192)
+        if head.contains(0) { return "binary (NUL byte in the first 8 KB)" }
+        let text = String(decoding: bytes.prefix(600), as: UTF8.self).lowercased()
+        for marker in ["@generated", "do not edit", "code generated by", "auto-generated", "autogenerated"]
+            where text.contains(marker) {
+            return "generated (header says \"\(marker)\")"
+        }
+        return nil
+    }
+
+    /// The path with symlinks resolved and `.`/`..` removed.
+    public static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

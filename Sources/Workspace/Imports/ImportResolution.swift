@@ -1,0 +1,159 @@
+import Foundation
+import Syntax
+
+/// What an import statement points at.
+public enum ImportTarget: Hashable, Sendable {
+    /// A workspace file (absolute path).
+    case file(String)
+    /// A module outside the workspace (`numpy`, `fmt`, `Foundation`, `stdio.h`).
+    case external(String)
+
+    var nodeID: String {
+        switch self {
+        case let .file(path): return path
+        case let .external(name): return NodeID.external(name)
+        }
+    }
+}
+
+/// Resolves one language's imports. One file per language under `Workspace/Imports/`; resolution is code,
+/// not queries, because it asks the file system and project configuration (go.mod, tsconfig.json, …).
+protocol LanguageImportResolver {
+    /// Targets of `tag` written in `file`. Never empty: an import that resolves to nothing is external.
+    static func resolve(_ tag: ImportRow, from file: String, layout: WorkspaceLayout) -> [ImportTarget]
+}
+
+/// Which resolver handles which grammar; a language without one records its imports as external.
+enum ImportResolution {
+    static let resolvers: [String: LanguageImportResolver.Type] = [
+        "python": PythonImports.self,
+        "javascript": JavaScriptImports.self, "typescript": JavaScriptImports.self, "tsx": JavaScriptImports.self,
+        "go": GoImports.self,
+        "rust": RustImports.self,
+        "c": CImports.self, "cpp": CImports.self,
+        "java": JavaImports.self,
+        "swift": SwiftImports.self,
+        "ruby": RubyImports.self,
+        "bash": BashImports.self,
+    ]
+
+    /// `rows` with their `targets` filled in. The importing file itself is never a target.
+    static func resolve(_ rows: [ImportRow], file: String, language: String, layout: WorkspaceLayout) -> [ImportRow] {
+        rows.map { row in
+            var row = row
+            let targets = resolvers[language].map { $0.resolve(row, from: file, layout: layout) }
+                ?? [.external(row.module)]
+            var seen = Set<String>()
+            row.targets = targets.map(\.nodeID).filter { $0 != file && seen.insert($0).inserted }
+            return row
+        }
+    }
+}
+
+/// What resolvers know about the workspace: its roots and files, plus project configuration read lazily.
+/// Thread-safe: indexing workers share one.
+public final class WorkspaceLayout: @unchecked Sendable {
+    public let roots: [String]
+    private var fileSet: Set<String>
+    private var byDirectory: [String: [String]]?
+    private var byFileName: [String: [String]]?
+    private var memo: [String: Any] = [:]
+    private let lock = NSLock()
+
+    public init(roots: [String], files: some Sequence<String>) {
+        self.roots = roots
+        fileSet = Set(files)
+    }
+
+    public func contains(_ path: String) -> Bool { lock.lock(); defer { lock.unlock() }; return fileSet.contains(path) }
+
+    /// Adds or removes a file; returns whether the set changed (then imports may resolve differently).
+    @discardableResult
+    public func setPresent(_ path: String, _ present: Bool) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let changed = present ? fileSet.insert(path).inserted : fileSet.remove(path) != nil
+        if changed { byDirectory = nil; byFileName = nil; memo.removeAll() }
+        return changed
+    }
+
+    /// Indexed files directly inside `dir`, sorted.
+    func files(inDirectory dir: String) -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        if byDirectory == nil {
+            var map: [String: [String]] = [:]
+            for f in fileSet { map[(f as NSString).deletingLastPathComponent, default: []].append(f) }
+            byDirectory = map.mapValues { $0.sorted() }
+        }
+        return byDirectory?[dir] ?? []
+    }
+
+    /// Indexed files under `dir` at any depth, sorted.
+    func files(under dir: String) -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        return fileSet.filter { $0.hasPrefix(dir + "/") }.sorted()
+    }
+
+    /// Indexed files whose last path component is `name`.
+    func files(named name: String) -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        if byFileName == nil {
+            var map: [String: [String]] = [:]
+            for f in fileSet { map[(f as NSString).lastPathComponent, default: []].append(f) }
+            byFileName = map.mapValues { $0.sorted() }
+        }
+        return byFileName?[name] ?? []
+    }
+
+    /// A value computed once per key until the file set changes (parsed go.mod, tsconfig.json, …).
+    func memoized<T>(_ key: String, _ compute: () -> T) -> T {
+        // Values are boxed: a bare `nil` stored as `Any` would read back as a cached `nil` for every
+        // optional `T`, even for keys never computed.
+        lock.lock()
+        if let box = memo[key] as? Box<T> { lock.unlock(); return box.value }
+        lock.unlock()
+        let value = compute()
+        lock.lock(); memo[key] = Box(value: value); lock.unlock()
+        return value
+    }
+
+    /// The workspace root containing `path`.
+    func root(of path: String) -> String? { roots.filter { path.hasPrefix($0 + "/") }.max { $0.count < $1.count } }
+
+    /// The nearest folder from `path`'s folder up to its root that contains `marker` (a file name).
+    func nearest(_ marker: String, from path: String) -> String? {
+        guard let root = root(of: path) else { return nil }
+        var dir = (path as NSString).deletingLastPathComponent
+        while dir.hasPrefix(root) {
+            if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
+            if dir == root { break }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    /// The first candidate that is an indexed file.
+    func firstFile(_ candidates: [String]) -> String? {
+        candidates.lazy.map(normalizePath).first { self.contains($0) }
+    }
+}
+
+private struct Box<T> { let value: T }
+
+/// Removes `.` and `..` components and doubled slashes, on the string alone. (Foundation's
+/// `standardizingPath` also resolves symlinks, with a system call per component: too slow per candidate.)
+func normalizePath(_ path: String) -> String {
+    if !path.contains("/.") && !path.contains("//") && !path.hasPrefix(".") { return path }
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if part == "." { continue }
+        if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+        parts.append(part)
+    }
+    return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+}
+
+/// Shared path helpers.
+extension String {
+    var directory: String { (self as NSString).deletingLastPathComponent }
+    func appendingPath(_ component: String) -> String { (self as NSString).appendingPathComponent(component) }
+}

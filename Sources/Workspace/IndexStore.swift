@@ -1,0 +1,170 @@
+import Foundation
+import Storage
+import Syntax
+
+/// The LMDB tables of the index (see docs/index-schema.md) and the one-transaction-per-file writes.
+///
+/// Invariant: every table row that belongs to a file is written or removed in the same write transaction as
+/// that file's `files` row, so a reader (or a restart after kill -9) sees each file complete or not at all.
+final class IndexStore: @unchecked Sendable {
+    static let schemaVersion = "2"
+
+    let env: Environment
+    let meta: Database<StringCodec, StringCodec>
+    let files: Database<StringCodec, JSONCodec<FileRecord>>
+    let symbols: Database<StringCodec, RowArrayCodec<SymbolRow>>
+    let names: Database<BytesCodec, UnitCodec>
+    let occurrences: Database<StringCodec, RowArrayCodec<OccurrenceRow>>
+    let refNames: Database<BytesCodec, UnitCodec>
+    let imports: Database<StringCodec, RowArrayCodec<ImportRow>>
+    let deps: Database<BytesCodec, UnitCodec>
+    let rdeps: Database<BytesCodec, UnitCodec>
+    let externals: Database<StringCodec, StringCodec>
+    let calls: Database<BytesCodec, UnitCodec>
+    let callers: Database<BytesCodec, UnitCodec>
+
+    init(path: URL) throws {
+        // The map is 1 GiB of address space, not of disk: LMDB files are sparse. Growing less often matters because
+        // growth needs a moment with no transaction open in this process.
+        // NOSYNC: a commit reaches the OS page cache, which survives a killed process; only a power loss can
+        // drop the last commits, and the index is a cache rebuilt from the sources. `Index.update` syncs at its end.
+        env = try Environment(path: path, maxDatabases: 16, mapSize: 1 << 30, noSync: true)
+        meta = try env.database("meta", key: StringCodec.self, value: StringCodec.self)
+        files = try env.database("files", key: StringCodec.self, value: JSONCodec<FileRecord>.self)
+        symbols = try env.database("symbols", key: StringCodec.self, value: RowArrayCodec<SymbolRow>.self)
+        names = try env.database("names", key: BytesCodec.self, value: UnitCodec.self)
+        occurrences = try env.database("occurrences", key: StringCodec.self, value: RowArrayCodec<OccurrenceRow>.self)
+        refNames = try env.database("refnames", key: BytesCodec.self, value: UnitCodec.self)
+        imports = try env.database("imports", key: StringCodec.self, value: RowArrayCodec<ImportRow>.self)
+        deps = try env.database("deps", key: BytesCodec.self, value: UnitCodec.self)
+        rdeps = try env.database("rdeps", key: BytesCodec.self, value: UnitCodec.self)
+        externals = try env.database("externals", key: StringCodec.self, value: StringCodec.self)
+        calls = try env.database("calls", key: BytesCodec.self, value: UnitCodec.self)
+        callers = try env.database("callers", key: BytesCodec.self, value: UnitCodec.self)
+        try env.write { txn in
+            let stored = try meta.get(txn, "schema")
+            if stored != IndexStore.schemaVersion {
+                // An older layout is dropped, not migrated: everything here can be recomputed from the sources.
+                if stored != nil { try dropAll(txn) }
+                try meta.put(txn, "schema", IndexStore.schemaVersion)
+            }
+        }
+    }
+
+    private func dropAll(_ txn: WriteTransaction) throws {
+        try files.clear(txn); try symbols.clear(txn); try names.clear(txn); try occurrences.clear(txn)
+        try refNames.clear(txn); try imports.clear(txn); try deps.clear(txn); try rdeps.clear(txn)
+        try externals.clear(txn); try calls.clear(txn); try callers.clear(txn)
+    }
+
+    // MARK: keys
+
+    /// Components joined by NUL, which neither names nor paths contain.
+    static func key(_ parts: String...) -> [UInt8] { Array(parts.joined(separator: "\u{0}").utf8) }
+    static func key(_ a: String, _ b: String, _ i: Int) -> [UInt8] {
+        key(a, b) + [0] + withUnsafeBytes(of: UInt32(truncatingIfNeeded: i).bigEndian) { Array($0) }
+    }
+    static func split(_ bytes: [UInt8]) -> [[UInt8]] { bytes.split(separator: 0, omittingEmptySubsequences: false).map(Array.init) }
+    static func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+    static func index(_ bytes: [UInt8]) -> Int { bytes.suffix(4).reduce(0) { $0 << 8 | Int($1) } }
+
+    // MARK: one file, one transaction
+
+    /// Replaces every row of `facts.record.path` with `facts`, in one transaction.
+    func replace(_ facts: FileFacts) throws {
+        // Encoded before taking the (serialised) write transaction, so workers encode in parallel.
+        let encoded = Encoded(symbols: try RowArrayCodec.encode(facts.symbols),
+                              occurrences: try RowArrayCodec.encode(facts.occurrences),
+                              imports: try RowArrayCodec.encode(facts.imports))
+        try env.write { txn in
+            try removeRows(txn, path: facts.record.path)
+            try insertRows(txn, facts, encoded)
+        }
+    }
+
+    struct Encoded { var symbols, occurrences, imports: [UInt8] }
+
+    /// Removes every row of `path`, in one transaction. Returns whether the file was indexed.
+    @discardableResult
+    func remove(path: String) throws -> Bool {
+        try env.write { txn in
+            let existed = try files.get(txn, path) != nil
+            try removeRows(txn, path: path)
+            return existed
+        }
+    }
+
+    /// Rewrites the resolved targets of one file's imports (after files appeared or disappeared).
+    func relink(path: String, imports newImports: [ImportRow]) throws {
+        try env.write { txn in
+            guard try files.get(txn, path) != nil else { return }
+            try removeEdges(txn, path: path)
+            try imports.put(txn, path, newImports)
+            try insertEdges(txn, path: path, language: try files.get(txn, path)?.language ?? "", imports: newImports)
+        }
+    }
+
+    private func insertRows(_ txn: WriteTransaction, _ f: FileFacts, _ encoded: Encoded) throws {
+        let path = f.record.path
+        try files.put(txn, path, f.record)
+        try symbols.put(txn, path, encoded: encoded.symbols)
+        for (i, s) in f.symbols.enumerated() { try names.put(txn, IndexStore.key(s.name, path, i), ()) }
+        try occurrences.put(txn, path, encoded: encoded.occurrences)
+        for name in Set(f.occurrences.map(\.name)) { try refNames.put(txn, IndexStore.key(name, path), ()) }
+        try imports.put(txn, path, encoded: encoded.imports)
+        try insertEdges(txn, path: path, language: f.record.language, imports: f.imports)
+        for (caller, callee) in f.calls {
+            try calls.put(txn, IndexStore.key(path, "\(caller)", callee), ())
+            try callers.put(txn, IndexStore.key(callee, path, caller), ())
+        }
+    }
+
+    private func insertEdges(_ txn: WriteTransaction, path: String, language: String, imports: [ImportRow]) throws {
+        for target in Set(imports.flatMap(\.targets)) {
+            try deps.put(txn, IndexStore.key(path, target), ())
+            try rdeps.put(txn, IndexStore.key(target, path), ())
+            if NodeID.isExternal(target), try externals.get(txn, target) == nil {
+                try externals.put(txn, target, language)
+            }
+        }
+    }
+
+    private func removeEdges(_ txn: WriteTransaction, path: String) throws {
+        var targets: [String] = []
+        try deps.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
+            targets.append(IndexStore.string(Array(key.dropFirst(path.utf8.count + 1)))); return true
+        }
+        try deps.deletePrefix(txn, prefix: IndexStore.key(path) + [0])
+        for target in targets {
+            try rdeps.delete(txn, IndexStore.key(target, path))
+            // An external module with no importer left is no longer a node.
+            if NodeID.isExternal(target) {
+                var stillUsed = false
+                try rdeps.scan(txn, prefix: IndexStore.key(target) + [0]) { _, _ in stillUsed = true; return false }
+                if !stillUsed { try externals.delete(txn, target) }
+            }
+        }
+    }
+
+    private func removeRows(_ txn: WriteTransaction, path: String) throws {
+        if let old = try symbols.get(txn, path) {
+            for (i, s) in old.enumerated() { try names.delete(txn, IndexStore.key(s.name, path, i)) }
+        }
+        if let old = try occurrences.get(txn, path) {
+            for name in Set(old.map(\.name)) { try refNames.delete(txn, IndexStore.key(name, path)) }
+        }
+        var callKeys: [[UInt8]] = []
+        try calls.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in callKeys.append(key); return true }
+        for key in callKeys {
+            let parts = IndexStore.split(key)
+            guard parts.count == 3, let caller = Int(IndexStore.string(parts[1])) else { continue }
+            try callers.delete(txn, IndexStore.key(IndexStore.string(parts[2]), path, caller))
+        }
+        try calls.deletePrefix(txn, prefix: IndexStore.key(path) + [0])
+        try removeEdges(txn, path: path)
+        try files.delete(txn, path)
+        try symbols.delete(txn, path)
+        try occurrences.delete(txn, path)
+        try imports.delete(txn, path)
+    }
+}

@@ -1,1 +1,0 @@
-// The Workspace module: filled by its issue; see ARCHITECTURE.md for its place in the layer map.
