@@ -82,5 +82,7 @@ qk_dot_fn qk__ref_dot(uint32_t type);
 qk_dot_fn qk__avx2_dot(uint32_t type);
 qk_qdot_fn qk__ref_qdot(uint32_t type);
 qk_qdot_fn qk__avx2_qdot(uint32_t type);
+qk_dequant_fn qk__ref_dequant(uint32_t type);
+qk_dequant_fn qk__avx2_dequant(uint32_t type);
 
 #endif
