@@ -76,12 +76,11 @@ QK_AVX2 static void deq_q5_0_avx2(const void *row, float *y, int64_t n) {
 QK_AVX2 static inline void deq_k45_block(float d, float dmin, const uint8_t *scales, const uint8_t *qs,
                                          const uint8_t *qh, float *y) {
     const __m256i m4 = _mm256_set1_epi32(0xF), one = _mm256_set1_epi32(1);
+    uint8_t sc[8], m[8];
+    qk_k4_unpack_scales(scales, sc, m);
     for (int c = 0; c < 4; c++, qs += 32, y += 64) {
-        uint8_t sc, m;
-        qk_k4_scale_min(2 * c, scales, &sc, &m);
-        const __m256 d1 = _mm256_set1_ps(d * (float)sc), m1 = _mm256_set1_ps(dmin * (float)m);
-        qk_k4_scale_min(2 * c + 1, scales, &sc, &m);
-        const __m256 d2 = _mm256_set1_ps(d * (float)sc), m2 = _mm256_set1_ps(dmin * (float)m);
+        const __m256 d1 = _mm256_set1_ps(d * (float)sc[2 * c]), m1 = _mm256_set1_ps(dmin * (float)m[2 * c]);
+        const __m256 d2 = _mm256_set1_ps(d * (float)sc[2 * c + 1]), m2 = _mm256_set1_ps(dmin * (float)m[2 * c + 1]);
         for (int g = 0; g < 4; g++) {
             const __m256i v = u8x8(qs + 8 * g);
             __m256i lo = _mm256_and_si256(v, m4), hi = _mm256_srli_epi32(v, 4);
