@@ -52,7 +52,7 @@ extension Kernels {
     /// Dequantizes `rows` rows, `rowBytes` apart, into a dense `[rows, cols]` f32 buffer, split over `pool`.
     public static func dequantizeRows(type: GGMLType, src: UnsafeRawPointer, rowBytes: Int, rows: Int, cols: Int,
                                       into: UnsafeMutablePointer<Float>, pool: ThreadPool? = nil) {
-        guard let kernel = qk_dequant_kernel(type.rawValue) else {
+        guard let kernel = bestDequant[Int(type.rawValue)] else {
             preconditionFailure("Kernels.dequantizeRows: no kernel for \(type); check Kernels.supports first")
         }
         let chunks = rowChunks(rows: rows, pool: pool)
