@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "JSONRPC", dependencies: ["LanguageServerProtocol", "Base"]),
 
         // L6: the only place that knows both LSP and the IDE layer.
-        .target(name: "Server", dependencies: ["IDE", "LanguageServerProtocol", "JSONRPC", "Base",
+        .target(name: "Server", dependencies: ["IDE", "Workspace", "Syntax", "LanguageServerProtocol", "JSONRPC", "Base",
                                                .product(name: "Collections", package: "swift-collections")]),
 
         // L7: the executable: argument parsing, logging, wiring.

@@ -24,6 +24,14 @@ public struct StatusResponse: ResponseType, Hashable {
     public var watchedFileEvents: Int
     /// Methods registered dynamically with the client.
     public var registrations: [String]
+    /// True while the initial scan of the workspace runs.
+    public var indexing: Bool = false
+    /// Files in the index after the last scan.
+    public var indexedFiles: Int?
+    /// The completion backend ("qwen3moe from model.gguf", a server URL), nil when none is ready.
+    public var completionBackend: String?
+    /// True while a model is loading.
+    public var modelLoading: Bool = false
 
     public init(serverName: String, serverVersion: String, state: String, positionEncoding: PositionEncodingKind,
                 trace: TraceValue, workspaceFolders: [WorkspaceFolderStatus], documents: [DocumentStatus],

@@ -36,6 +36,29 @@ extension LanguageServer {
         // Requests.
         case StatusRequest.method: return .workspace(StatusRequest.self, LanguageServer.status)
         case PositionInfoRequest.method: return .document(PositionInfoRequest.self, LanguageServer.positionInfo)
+        // Navigation (the index).
+        case DocumentSymbolRequest.method: return .document(DocumentSymbolRequest.self, LanguageServer.documentSymbol)
+        case WorkspaceSymbolRequest.method: return .workspace(WorkspaceSymbolRequest.self, LanguageServer.workspaceSymbol)
+        case DefinitionRequest.method: return .document(DefinitionRequest.self, LanguageServer.definition)
+        case DeclarationRequest.method: return .document(DeclarationRequest.self, LanguageServer.declaration)
+        case ReferencesRequest.method: return .document(ReferencesRequest.self, LanguageServer.references)
+        case DocumentHighlightRequest.method: return .document(DocumentHighlightRequest.self, LanguageServer.documentHighlight)
+        case DocumentLinkRequest.method: return .document(DocumentLinkRequest.self, LanguageServer.documentLink)
+        case PrepareCallHierarchyRequest.method:
+            return .document(PrepareCallHierarchyRequest.self, LanguageServer.prepareCallHierarchy)
+        case CallHierarchyIncomingCallsRequest.method:
+            return .workspace(CallHierarchyIncomingCallsRequest.self, LanguageServer.incomingCalls)
+        case CallHierarchyOutgoingCallsRequest.method:
+            return .workspace(CallHierarchyOutgoingCallsRequest.self, LanguageServer.outgoingCalls)
+
+        // The dependency graph.
+        case DependenciesRequest.method: return .workspace(DependenciesRequest.self, LanguageServer.dependencies)
+        case DependentsRequest.method: return .workspace(DependentsRequest.self, LanguageServer.dependents)
+        case CyclesRequest.method: return .workspace(CyclesRequest.self, LanguageServer.cycles)
+        case PathRequest.method: return .workspace(PathRequest.self, LanguageServer.importPath)
+        case GraphRequest.method: return .workspace(GraphRequest.self, LanguageServer.graph)
+        case RankRequest.method: return .workspace(RankRequest.self, LanguageServer.rank)
+
         // Completion.
         case InlineCompletionRequest.method: return .document(InlineCompletionRequest.self, LanguageServer.inlineCompletion)
         case CompletionRequest.method: return .document(CompletionRequest.self, LanguageServer.completion)

@@ -45,6 +45,8 @@ public final class LanguageServer: MessageHandler, @unchecked Sendable {
     var parentWatcher: ParentProcessWatcher?
     /// The completion backend and its counters; it has its own lock.
     let assistant = Assistant()
+    /// The workspace index; it has its own lock and edit queue.
+    let indexHost = IndexHost()
 
     public init(options: Options = Options()) {
         self.options = options

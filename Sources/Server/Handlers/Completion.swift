@@ -97,7 +97,7 @@ extension LanguageServer {
         let query = CompletionQuery(
             path: relativePath(uri, roots: context.state.roots), text: text, offset: offset,
             mode: mode ?? Self.mode(text: document.document.bytes, offset: offset),
-            context: openDocumentContext(except: uri, state: context.state),
+            context: await completionContext(document, offset: offset, state: context.state),
             repositoryName: context.state.roots.first?.name ?? "workspace",
             maxTokens: settings.completion.maxTokens, candidates: settings.completion.candidates)
         let outcome = try await service.complete(query) { Task.isCancelled || isStale() }
@@ -123,7 +123,24 @@ extension LanguageServer {
         return last == UInt8(ascii: ":") || last == UInt8(ascii: "{") ? .multiLine : .singleLine
     }
 
-    /// Other open documents as "recently edited" context, most recently opened or changed first.
+    /// Context from the project graph (definitions near the cursor, imports, ranked files), plus the other
+    /// open documents as recently edited files.
+    func completionContext(_ document: DocumentSnapshot, offset: Int, state: ServerState) async -> [ContextPiece] {
+        var pieces: [ContextPiece] = []
+        if let path = LanguageServer.path(ofURI: document.uri), let index = indexHost.current {
+            await indexHost.drain()
+            let open = Dictionary(state.documents.all.compactMap { doc in LanguageServer.path(ofURI: doc.uri).map { ($0, doc.bytes) } },
+                                  uniquingKeysWith: { a, _ in a })
+            pieces = ContextCollector.collect(index: index, path: path, text: document.document.bytes, offset: offset) { p in
+                open[p] ?? (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: p))))
+            }
+        }
+        let covered = Set(pieces.filter { $0.symbol == nil }.map(\.path))
+        pieces += openDocumentContext(except: document.uri, state: state).filter { !covered.contains($0.path) }
+        return pieces
+    }
+
+    /// Other open documents as "recently edited" context.
     func openDocumentContext(except uri: String, state: ServerState) -> [ContextPiece] {
         state.documents.all.filter { $0.uri != uri && $0.bytes.count < 64 << 10 }.map {
             ContextPiece(path: relativePath($0.uri, roots: state.roots), text: $0.text, reason: .recentlyEdited,

@@ -1,4 +1,6 @@
 import IDE
+import Foundation
+import Syntax
 import LanguageServerProtocol
 
 // Document updates run inline on the reader thread (class `.update`), so every later request sees them.
@@ -11,20 +13,39 @@ extension LanguageServer {
         try lock.withLock {
             try state.documents.open(uri: item.uri, languageId: item.languageId, version: item.version, text: item.text)
         }
+        if let path = LanguageServer.path(ofURI: item.uri) {
+            let bytes = Array(item.text.utf8)
+            indexHost.enqueue { try $0.applyEdit(path: path, edit: nil, newContents: bytes) }
+        }
     }
 
     func didChange(_ notification: DidChangeTextDocumentNotification) throws {
         let changes = notification.contentChanges.map { change in
             DocumentChange(range: change.range.map { (TextPosition($0.start), TextPosition($0.end)) }, text: change.text)
         }
-        try lock.withLock {
-            try state.documents.change(uri: notification.textDocument.uri, version: notification.textDocument.version,
+        let uri = notification.textDocument.uri
+        let edits = try lock.withLock { () -> [(InputEdit?, [UInt8])] in
+            let old = try state.documents.document(uri)
+            try state.documents.change(uri: uri, version: notification.textDocument.version,
                                        changes: changes, encoding: state.encoding)
+            return LanguageServer.inputEdits(from: old, changes: changes, encoding: state.encoding)
+        }
+        if let path = LanguageServer.path(ofURI: uri) {
+            indexHost.enqueue { index in
+                for (edit, bytes) in edits { try index.applyEdit(path: path, edit: edit, newContents: bytes) }
+            }
         }
     }
 
     func didClose(_ notification: DidCloseTextDocumentNotification) throws {
         try lock.withLock { try state.documents.close(uri: notification.textDocument.uri) }
+        if let path = LanguageServer.path(ofURI: notification.textDocument.uri) {
+            // The file on disk is the truth again once the editor lets go of it.
+            indexHost.enqueue { index in
+                index.closeDocument(path: path)
+                if FileManager.default.fileExists(atPath: path) { try index.updateFile(path: path) } else { try index.removeFile(path: path) }
+            }
+        }
     }
 
     func didSave(_ notification: DidSaveTextDocumentNotification) throws {

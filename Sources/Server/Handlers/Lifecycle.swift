@@ -39,9 +39,19 @@ extension LanguageServer {
             experimental: .object(["quorum": .object([
                 "status": true, "positionInfo": true, "debugSleep": .bool(options.debugRequests),
                 "stats": true, "explain": true,
-                "requests": .array(["quorum/status", "quorum/positionInfo", "quorum/stats", "quorum/explain"]),
+                "requests": .array(["quorum/status", "quorum/positionInfo", "quorum/stats", "quorum/explain",
+                                    "quorum/dependencies", "quorum/dependents", "quorum/cycles", "quorum/path",
+                                    "quorum/graph", "quorum/rank"]),
             ])]))
         advertised.inlineCompletionProvider = true
+        advertised.documentSymbolProvider = true
+        advertised.workspaceSymbolProvider = true
+        advertised.definitionProvider = true
+        advertised.declarationProvider = true
+        advertised.referencesProvider = true
+        advertised.documentHighlightProvider = true
+        advertised.callHierarchyProvider = true
+        advertised.documentLinkProvider = DocumentLinkOptions(resolveProvider: false)
         advertised.completionProvider = CompletionOptions(triggerCharacters: [".", "(", " "], resolveProvider: false)
         return InitializeResult(
             capabilities: advertised,
@@ -52,6 +62,7 @@ extension LanguageServer {
         let capabilities = lock.withLock { state.clientCapabilities }
         reportNewSettingProblems()
         settingsDidChange()
+        openIndex()
         if capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration == true {
             registerFileWatchers()
         }

@@ -4,7 +4,7 @@ import LanguageServerProtocol
 extension LanguageServer {
     func status(_ request: StatusRequest, _ context: RequestContext) async throws -> StatusResponse {
         let state = context.state
-        return StatusResponse(
+        var response = StatusResponse(
             serverName: LanguageServer.serverName,
             serverVersion: quorumVersion,
             state: state.lifecycle.rawValue,
@@ -19,6 +19,11 @@ extension LanguageServer {
             requestsInFlight: state.requestsInFlight,
             watchedFileEvents: state.watchedFileEvents,
             registrations: state.registrations)
+        response.indexing = indexHost.isIndexing
+        response.indexedFiles = indexHost.lastReport?.total
+        response.completionBackend = assistant.current?.backend.label
+        response.modelLoading = assistant.isLoading
+        return response
     }
 
     func positionInfo(_ request: PositionInfoRequest, _ document: DocumentSnapshot,

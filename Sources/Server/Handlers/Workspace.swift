@@ -11,11 +11,23 @@ extension LanguageServer {
                 state.roots.append(root)
             }
         }
+        openIndex()
     }
 
     func didChangeWatchedFiles(_ notification: DidChangeWatchedFilesNotification) throws {
-        lock.withLock { state.watchedFileEvents += notification.changes.count }
+        let openPaths = lock.withLock { () -> Set<String> in
+            state.watchedFileEvents += notification.changes.count
+            return Set(state.documents.all.compactMap { LanguageServer.path(ofURI: $0.uri) })
+        }
         logger.debug("\(notification.changes.count) watched file event(s)")
+        for change in notification.changes {
+            guard let path = LanguageServer.path(ofURI: change.uri) ?? URL(string: change.uri).map({ $0.path }),
+                  !openPaths.contains(path) else { continue }
+            indexHost.enqueue { index in
+                if change.type == 3 || !FileManager.default.fileExists(atPath: path) { try index.removeFile(path: path) }
+                else { try index.updateFile(path: path) }
+            }
+        }
     }
 
     func didChangeConfiguration(_ notification: DidChangeConfigurationNotification) throws {
