@@ -58,8 +58,10 @@ test-e2e: apt grammars venv build
 test-nvim: apt build
 	timeout 120 nvim --headless -u NONE -c "luafile Tests/nvim/lsp_test.lua"
 
+# ENGINE=remote serves the same model with llama-cpp-python on loopback and sets engine.url to it.
+ENGINE ?= local
 demo: setup release
-	$(VPY) scripts/demo.py --quorum .build/release/quorum
+	$(VPY) scripts/demo.py --quorum .build/release/quorum $(if $(filter remote,$(ENGINE)),--remote,)
 
 bench: setup release
 	$(VPY) Benchmarks/run.py --quorum .build/release/quorum
