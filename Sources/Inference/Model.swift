@@ -13,9 +13,9 @@ protocol Architecture: AnyObject {
     func logits(row: Int, into out: UnsafeMutablePointer<Float>)
 }
 
-/// Tokens per forward batch: enough for each weight row to be reused from L1 many times during prefill,
-/// small enough that the batch's activations stay in L2.
-let maxBatch = 32
+/// Tokens per forward batch during prefill: large enough to amortise dequantizing each weight matrix to f32
+/// for BLAS (see Matrix.applyGEMM), small enough that the activations stay a few megabytes.
+let maxBatch = 128
 
 /// `general.architecture` → constructor. Adding an architecture is one entry here plus its file.
 enum ModelRegistry {
@@ -57,7 +57,7 @@ public final class Model: @unchecked Sendable {
             throw ModelError.unsupportedArchitecture(weights.architecture)
         }
         tokenizer = try Tokenizer(weights.vocabulary())
-        pool = threads > 1 ? Workers(threads: threads) : nil
+        pool = Workers(threads: max(1, threads))
         network = try make(weights, tokenizer.count, pool)
         contextLength = network.hyper.context
         vocabularySize = tokenizer.count
