@@ -63,11 +63,21 @@ public final class Model: @unchecked Sendable {
         vocabularySize = tokenizer.count
     }
 
-    /// A cache for one sequence of at most `capacity` positions (the model's context by default).
+    /// A cache for one sequence of at most `capacity` positions, never more than the model's context.
+    ///
+    /// The default is 4096 positions, not the full context: an f32 cache costs
+    /// 2 · layers · kvHeads · headDim · 4 bytes per position (Qwen3-Coder-30B: 196 KB), so a 262k context
+    /// would take 50 GB. Ask for what the prompt and completion need.
     public func makeCache(capacity: Int? = nil) -> KVCache {
         let h = network.hyper
-        return KVCache(layers: h.layers, width: h.kvHeads * h.headDim, capacity: min(capacity ?? contextLength, contextLength))
+        return KVCache(layers: h.layers, width: h.kvHeads * h.headDim,
+                       capacity: min(capacity ?? Self.defaultCacheCapacity, contextLength))
     }
+
+    public static let defaultCacheCapacity = 4096
+
+    /// Bytes one cached position takes (keys and values of every layer, f32).
+    public var cacheBytesPerPosition: Int { 2 * network.hyper.layers * network.hyper.kvHeads * network.hyper.headDim * 4 }
 
     /// Which positions' logits `evaluate` returns.
     public enum Logits { case none, last, all }

@@ -82,6 +82,7 @@ final class CacheTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("exceed the context of 4"), "\(error)")
         }
         XCTAssertEqual(model.makeCache(capacity: 1_000_000).capacity, model.contextLength)
+        XCTAssertEqual(model.makeCache().capacity, min(Model.defaultCacheCapacity, model.contextLength))
         XCTAssertThrowsError(try model.evaluate([TokenID(model.vocabularySize)], cache: model.makeCache(capacity: 4)))
     }
 

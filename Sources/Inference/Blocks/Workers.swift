@@ -8,7 +8,12 @@ struct Workers: @unchecked Sendable {
     /// serialised per model, so one set per model suffices).
     let weights = GrowableBuffer(), activations = GrowableBuffer()
 
-    init(threads: Int) { pool = ThreadPool.configured(threads: threads) }
+    /// OpenBLAS is kept to one thread: every product, BLAS ones included, is split across our pool
+    /// instead, so BLAS threads and pool workers never compete for the same cores.
+    init(threads: Int) {
+        pool = ThreadPool(threads: threads)
+        BLAS.setThreads(1)
+    }
 
     /// Runs body(0..<tasks) across the threads; returns when all are done.
     func run(tasks: Int, _ body: (Int) -> Void) { pool.run(tasks: tasks, body) }
@@ -98,7 +103,13 @@ extension Matrix {
             let begin = rows * c / chunks, end = rows * (c + 1) / chunks
             Kernels.dequantize(type: type, src: data + begin * rowBytes, count: (end - begin) * cols, into: w + begin * cols)
         }
-        BLAS.sgemm(m: n, n: rows, k: cols, a: xs, lda: cols, b: w, ldb: cols, transposeB: true, c: out, ldc: stride)
+        // One sgemm per thread, each over its share of the output features.
+        let shares = rows >= 64 * pool.threads ? pool.threads : 1
+        pool.run(tasks: shares) { c in
+            let begin = rows * c / shares, end = rows * (c + 1) / shares
+            BLAS.sgemm(m: n, n: end - begin, k: cols, a: xs, lda: cols, b: w + begin * cols, ldb: cols,
+                       transposeB: true, c: out + begin, ldc: stride)
+        }
         return true
     }
 
