@@ -19,6 +19,20 @@ qk_dot_fn qk_dot_kernel(uint32_t type, uint32_t impl) {
     }
 }
 
+qk_dequant_fn qk_dequant_kernel(uint32_t type) { return qk_dequant_kernel_impl(type, QK_IMPL_BEST); }
+
+qk_dequant_fn qk_dequant_kernel_impl(uint32_t type, uint32_t impl) {
+    switch (impl) {
+    case QK_IMPL_PORTABLE: return qk__ref_dequant(type);
+    case QK_IMPL_AVX2: return has_avx2_set() ? qk__avx2_dequant(type) : NULL;
+    case QK_IMPL_BEST: {
+        qk_dequant_fn fast = has_avx2_set() ? qk__avx2_dequant(type) : NULL;
+        return fast ? fast : qk__ref_dequant(type);
+    }
+    default: return NULL;
+    }
+}
+
 void qk_matvec_rows(qk_dot_fn dot, const void *base, size_t row_bytes, const float *x, int64_t n,
                     float *out, int64_t row_begin, int64_t row_end) {
     const uint8_t *p = (const uint8_t *)base + (size_t)row_begin * row_bytes;

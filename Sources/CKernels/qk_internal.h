@@ -76,11 +76,25 @@ static inline uint32_t qk_load_u32le(const uint8_t *p) {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/* Unpacks the 12 scale bytes of a Q4_K/Q5_K super-block (the layout qk_k4_scale_min reads one
+ * sub-block at a time) with 32-bit word operations, all 8 at once: the SIMD kernels use this, the portable
+ * ones the per-sub-block form, so the tests comparing them also check the two decodings against each other. */
+static inline void qk_k4_unpack_scales(const uint8_t *q, uint8_t sc[8], uint8_t m[8]) {
+    const uint32_t u0 = qk_load_u32le(q), u1 = qk_load_u32le(q + 4), u2 = qk_load_u32le(q + 8);
+    const uint32_t s_lo = u0 & 0x3f3f3f3fu, m_lo = u1 & 0x3f3f3f3fu;
+    const uint32_t s_hi = (u2 & 0x0f0f0f0fu) | (((u0 >> 6) & 0x03030303u) << 4);
+    const uint32_t m_hi = ((u2 >> 4) & 0x0f0f0f0fu) | (((u1 >> 6) & 0x03030303u) << 4);
+    memcpy(sc, &s_lo, 4); memcpy(sc + 4, &s_hi, 4);
+    memcpy(m, &m_lo, 4); memcpy(m + 4, &m_hi, 4);
+}
+
 
 /* Per-implementation dot tables, filled in quant_ref.c and quant_avx2.c; dispatch.c chooses among them. */
 qk_dot_fn qk__ref_dot(uint32_t type);
 qk_dot_fn qk__avx2_dot(uint32_t type);
 qk_qdot_fn qk__ref_qdot(uint32_t type);
 qk_qdot_fn qk__avx2_qdot(uint32_t type);
+qk_dequant_fn qk__ref_dequant(uint32_t type);
+qk_dequant_fn qk__avx2_dequant(uint32_t type);
 
 #endif

@@ -197,6 +197,8 @@ QK_AVX2 static float dot_q5_1_avx2(const void *row, const float *x, int64_t n) {
 QK_AVX2 static inline __m256 k4_superblock(float d, float dmin, const uint8_t *scales, const uint8_t *qs,
                                            const uint8_t *qh, const float *x, __m256 acc) {
     const __m256i m4 = _mm256_set1_epi32(0xF), one = _mm256_set1_epi32(1);
+    uint8_t sc[8], m[8];
+    qk_k4_unpack_scales(scales, sc, m);
     for (int c = 0; c < 4; c++, qs += 32, x += 64) {
         __m256 lo_qx = _mm256_setzero_ps(), hi_qx = lo_qx, lo_x = lo_qx, hi_x = lo_qx;
         for (int g = 0; g < 4; g++) {
@@ -213,13 +215,10 @@ QK_AVX2 static inline __m256 k4_superblock(float d, float dmin, const uint8_t *s
             lo_x = _mm256_add_ps(lo_x, xl);
             hi_x = _mm256_add_ps(hi_x, xh);
         }
-        uint8_t sc, m;
-        qk_k4_scale_min(2 * c, scales, &sc, &m);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * (float)sc), lo_qx, acc);
-        acc = _mm256_fnmadd_ps(_mm256_set1_ps(dmin * (float)m), lo_x, acc);
-        qk_k4_scale_min(2 * c + 1, scales, &sc, &m);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * (float)sc), hi_qx, acc);
-        acc = _mm256_fnmadd_ps(_mm256_set1_ps(dmin * (float)m), hi_x, acc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * (float)sc[2 * c]), lo_qx, acc);
+        acc = _mm256_fnmadd_ps(_mm256_set1_ps(dmin * (float)m[2 * c]), lo_x, acc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d * (float)sc[2 * c + 1]), hi_qx, acc);
+        acc = _mm256_fnmadd_ps(_mm256_set1_ps(dmin * (float)m[2 * c + 1]), hi_x, acc);
     }
     return acc;
 }

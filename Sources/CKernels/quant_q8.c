@@ -4,6 +4,15 @@
 #include <math.h>
 #include "qk_internal.h"
 
+/* round(v) as int8 in [-127, 127]. |x / d| <= 127 up to rounding of 1/d, so the clamp only catches a
+ * rounding overshoot, and non-finite activations (a diverged model) become 0 instead of an undefined
+ * float-to-int conversion. */
+static inline int8_t q8_round(float v) {
+    const float r = roundf(v);
+    if (!(r == r)) return 0;
+    return (int8_t)(r > 127.0f ? 127.0f : r < -127.0f ? -127.0f : r);
+}
+
 void qk_quantize_row_q8_0(const float *x, void *vy, int64_t n) {
     qk_block_q8_0 *y = vy;
     for (int64_t i = 0; i < n / 32; i++, x += 32) {
@@ -11,7 +20,7 @@ void qk_quantize_row_q8_0(const float *x, void *vy, int64_t n) {
         for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(x[j]));
         const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
         y[i].d = qk_float_to_half(d);
-        for (int j = 0; j < 32; j++) y[i].qs[j] = (int8_t)roundf(x[j] * id);
+        for (int j = 0; j < 32; j++) y[i].qs[j] = q8_round(x[j] * id);
     }
 }
 
@@ -22,11 +31,7 @@ void qk_quantize_row_q8_K(const float *x, void *vy, int64_t n) {
         for (int j = 0; j < 256; j++) amax = fmaxf(amax, fabsf(x[j]));
         const float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
         y[i].d = d;
-        for (int j = 0; j < 256; j++) {
-            /* |x * id| <= 127 up to rounding of id; the clamp keeps a rounding overshoot in range. */
-            const float v = roundf(x[j] * id);
-            y[i].qs[j] = (int8_t)(v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v);
-        }
+        for (int j = 0; j < 256; j++) y[i].qs[j] = q8_round(x[j] * id);
         for (int g = 0; g < 16; g++) {
             int sum = 0;
             for (int j = 0; j < 16; j++) sum += y[i].qs[16 * g + j];

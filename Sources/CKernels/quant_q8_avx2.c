@@ -85,17 +85,6 @@ QK_AVX2 static float qdot_q5_0_avx2(const void *row, const void *xq, int64_t n) 
     return hsum8(acc);
 }
 
-/* Unpacks the 12 scale bytes of a Q4_K/Q5_K super-block (see qk_k4_scale_min) with 32-bit word
- * operations: sc[j] and m[j] for the 8 sub-blocks, without a branch per sub-block. */
-static inline void k4_unpack_scales(const uint8_t *q, uint8_t sc[8], uint8_t m[8]) {
-    const uint32_t u0 = qk_load_u32le(q), u1 = qk_load_u32le(q + 4), u2 = qk_load_u32le(q + 8);
-    const uint32_t s_lo = u0 & 0x3f3f3f3fu, m_lo = u1 & 0x3f3f3f3fu;
-    const uint32_t s_hi = (u2 & 0x0f0f0f0fu) | (((u0 >> 6) & 0x03030303u) << 4);
-    const uint32_t m_hi = ((u2 >> 4) & 0x0f0f0f0fu) | (((u1 >> 6) & 0x03030303u) << 4);
-    memcpy(sc, &s_lo, 4); memcpy(sc + 4, &s_hi, 4);
-    memcpy(m, &m_lo, 4); memcpy(m + 4, &m_hi, 4);
-}
-
 /* Q4_K/Q5_K super-block against Q8_K: chunk c's 32 bytes give sub-blocks 2c (low nibbles) and 2c+1 (high),
  * each weighted by its 6-bit scale inside VPMADDWD. The mins meet the activation bsums in one more
  * VPMADDWD (each min paired with the two 16-value sums of its sub-block). Both results stay vectors
@@ -105,7 +94,7 @@ QK_AVX2 static inline void k45_superblock(float d, float dmin, const uint8_t *sc
     const __m256i m4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     const __m256i hbits = qh ? _mm256_loadu_si256((const __m256i *)qh) : _mm256_setzero_si256();
     uint8_t sc[8], m[8];
-    k4_unpack_scales(scales, sc, m);
+    qk_k4_unpack_scales(scales, sc, m);
     __m256i isum = _mm256_setzero_si256();
     for (int c = 0; c < 4; c++) {
         const __m256i q = _mm256_loadu_si256((const __m256i *)(qs + 32 * c));

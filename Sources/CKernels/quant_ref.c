@@ -137,7 +137,7 @@ static void deq_q8_K(const void *row, float *y, int64_t n) {
         for (int j = 0; j < 256; j++) y[j] = b[i].d * (float)b[i].qs[j];
 }
 
-qk_dequant_fn qk_dequant_kernel(uint32_t type) {
+qk_dequant_fn qk__ref_dequant(uint32_t type) {
     switch (type) {
     case 0: return deq_f32;
     case 1: return deq_f16;

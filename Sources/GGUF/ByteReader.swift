@@ -56,12 +56,4 @@ struct ByteReader {
         }
         return Int(count)
     }
-
-    /// Moves to `target`, which must lie within the file.
-    mutating func seek(to target: Int, _ what: @autoclosure () -> String) throws {
-        guard target >= 0, target <= bytes.count else {
-            throw GGUFError.truncated(what: what(), offset: offset, needed: target - offset, available: remaining)
-        }
-        offset = target
-    }
 }

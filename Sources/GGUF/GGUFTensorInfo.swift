@@ -20,4 +20,7 @@ public struct GGUFTensorInfo: Sendable, Equatable {
     public var rowLength: Int { dimensions.first ?? 1 }
     /// Number of rows: every dimension after the first, multiplied.
     public var rowCount: Int { dimensions.dropFirst().reduce(1, *) }
+    /// Bytes from one row to the next (rows are whole blocks, checked at open), e.g. to find token t's
+    /// embedding at `tensorData(info).baseAddress! + t * rowByteCount`.
+    public var rowByteCount: Int { type.byteCount(for: rowLength) ?? 0 }
 }

@@ -44,7 +44,7 @@ public struct GGUFArray: Equatable, Sendable {
 ///
 /// Strings are decoded as UTF-8 with invalid sequences replaced (GGUF requires UTF-8; a few converters wrote
 /// raw bytes into token strings, and a reader should not reject the whole model for that).
-public indirect enum GGUFValue: Equatable, Sendable, CustomStringConvertible {
+public enum GGUFValue: Equatable, Sendable, CustomStringConvertible {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
     case uint64(UInt64), int64(Int64), float32(Float), float64(Double), bool(Bool), string(String)
     case array(GGUFArray)

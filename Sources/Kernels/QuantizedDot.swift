@@ -52,7 +52,7 @@ extension Kernels {
     /// Same layout and threading as `matvec(type:weights:rows:cols:x:out:pool:)`.
     public static func matvec(type: GGMLType, weights: UnsafeRawPointer, rows: Int, cols: Int,
                               xq: UnsafeRawPointer, out: UnsafeMutablePointer<Float>, pool: ThreadPool? = nil) {
-        guard let kernel = qk_qdot_kernel(type.rawValue, UInt32(QK_IMPL_BEST)) else {
+        guard let kernel = qdotKernel(type) else {
             preconditionFailure("Kernels.matvec(xq:): \(type) has no int8 dot; use the f32 path")
         }
         guard let rowBytes = type.byteCount(for: cols) else {

@@ -60,6 +60,7 @@ final class ReaderTests: XCTestCase {
             XCTAssertEqual(tensor.dimensions, entry.shape)
             XCTAssertEqual(tensor.rowLength, 512)
             XCTAssertEqual(tensor.rowCount, 4)
+            XCTAssertEqual(tensor.rowByteCount * tensor.rowCount, tensor.byteCount)
             XCTAssertEqual(file.dataOffset + tensor.offset, entry.file_offset, entry.name)
             XCTAssertEqual(tensor.byteCount, entry.byte_count, entry.name)
             let data = file.tensorData(tensor)

@@ -26,6 +26,26 @@ final class DequantizeTests: XCTestCase {
         }
     }
 
+    /// SIMD dequantization is bit-identical to the portable code (not just close): BLAS slabs and any
+    /// reference comparison then see the same numbers whichever CPU ran them.
+    func testSIMDDequantizationIsBitIdenticalToPortable() throws {
+        var rng = SplitMix64(seed: 5)
+        var checked: [GGMLType] = []
+        for type in Kernels.supportedTypes {
+            guard qk_dequant_kernel_impl(type.rawValue, UInt32(QK_IMPL_AVX2)) != nil else { continue }
+            let cols = 1024, rows = RandomRows.make(type, rows: 4, cols: 1024, rng: &rng)
+            defer { rows.deallocate() }
+            var a = [Float](repeating: 0, count: 4 * cols), b = [Float](repeating: 1, count: 4 * cols)
+            Kernels.dequantize(type: type, src: rows.baseAddress!, count: 4 * cols, into: &a, implementation: .portable)
+            Kernels.dequantize(type: type, src: rows.baseAddress!, count: 4 * cols, into: &b, implementation: .avx2)
+            XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "\(type)")
+            checked.append(type)
+        }
+        if Kernels.dotKernel(.q8_0, implementation: .avx2) != nil {
+            XCTAssertEqual(Set(checked), [.f16, .bf16, .q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K])
+        }
+    }
+
     /// Every one of the 65,536 half-precision bit patterns converts exactly as Swift's Float16 does.
     func testHalfConversionIsExactForAllPatterns() {
         let halves = (0...UInt16.max).map { $0 }

@@ -49,3 +49,46 @@ final class MatVecTests: XCTestCase {
         XCTAssertEqual(BLAS.threads, 1)
     }
 }
+
+final class MatVecGroupTests: XCTestCase {
+    /// A group mixing f32 and int8 products of several types and sizes (some too small to split) gives,
+    /// bit for bit, what each product gives alone.
+    func testGroupEqualsSeparateProducts() throws {
+        var rng = SplitMix64(seed: 30)
+        let pool = ThreadPool(threads: 2)
+        let specs: [(GGMLType, Int, Int, Bool)] = [(.q8_0, 64, 512, true), (.q4_K, 37, 512, true), (.q6_K, 5, 256, false),
+                                                   (.f32, 100, 64, false), (.q5_0, 3, 96, true), (.f16, 1, 32, false)]
+        var buffers: [UnsafeMutableRawBufferPointer] = []
+        defer { buffers.forEach { $0.deallocate() } }
+        var products: [MatvecProduct] = []
+        var wants: [[Float]] = []
+        for (type, rows, cols, quantized) in specs {
+            let w = RandomRows.make(type, rows: rows, cols: cols, rng: &rng)
+            let x = RandomRows.activations(cols, rng: &rng)
+            let xb = UnsafeMutableRawBufferPointer.allocate(byteCount: max(4 * cols, Kernels.activationByteCount(for: type, count: cols) ?? 0), alignment: 64)
+            let out = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 * rows, alignment: 64)
+            buffers += [w, xb, out]
+            var want = [Float](repeating: 0, count: rows)
+            x.withUnsafeBufferPointer { xs in
+                if quantized {
+                    Kernels.quantizeActivations(xs.baseAddress!, count: cols, for: type, into: xb.baseAddress!)
+                    Kernels.matvec(type: type, weights: w.baseAddress!, rows: rows, cols: cols, xq: xb.baseAddress!, out: &want)
+                } else {
+                    xb.copyMemory(from: UnsafeRawBufferPointer(xs))
+                    Kernels.matvec(type: type, weights: w.baseAddress!, rows: rows, cols: cols, x: xs.baseAddress!, out: &want)
+                }
+            }
+            wants.append(want)
+            products.append(MatvecProduct(type: type, weights: w.baseAddress!, rows: rows, cols: cols, x: xb.baseAddress!,
+                                          quantized: quantized, out: out.baseAddress!.assumingMemoryBound(to: Float.self)))
+        }
+        for p in [nil, pool] {
+            for product in products { product.out.update(repeating: .nan, count: product.rows) }
+            products.withUnsafeBufferPointer { Kernels.matvec(group: $0, pool: p) }
+            for (product, want) in zip(products, wants) {
+                let got = Array(UnsafeBufferPointer(start: product.out, count: product.rows))
+                XCTAssertEqual(got.map(\.bitPattern), want.map(\.bitPattern), "\(product.type) on \(p?.threads ?? 1) threads")
+            }
+        }
+    }
+}

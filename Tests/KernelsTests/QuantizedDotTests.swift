@@ -123,4 +123,17 @@ final class QuantizedDotTests: XCTestCase {
             }
         }
     }
+
+    /// A diverged model's NaN or infinite activations quantize to zeros or finite junk, never to undefined
+    /// conversions (under UBSan these would trap); the dot then stays a number or NaN, without crashing.
+    func testNonFiniteActivationsQuantizeSafely() {
+        var x = [Float](repeating: 1, count: 256)
+        x[3] = .nan; x[40] = .infinity; x[41] = -.infinity
+        for type: GGMLType in [.q8_0, .q4_K] {
+            let q = quantize(x, for: type)
+            defer { q.deallocate() }
+            let base = type == .q8_0 ? 2 : 4
+            XCTAssertEqual(Int8(bitPattern: q[base + 3]), 0, "\(type)")
+        }
+    }
 }

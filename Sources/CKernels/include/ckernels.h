@@ -31,8 +31,11 @@ typedef void (*qk_dequant_fn)(const void *row, float *y, int64_t n);
 /* The dot kernel for a type id and implementation, or NULL when there is none (unknown type, or no SIMD
  * version of it, or the CPU lacks the features the implementation needs). */
 qk_dot_fn qk_dot_kernel(uint32_t type, uint32_t impl);
-/* The dequantization kernel for a type id (portable C, auto-vectorized), or NULL for an unsupported type. */
+/* The fastest dequantization kernel for a type id on this CPU, or NULL for an unsupported type.
+ * Every implementation gives bit-identical results. */
 qk_dequant_fn qk_dequant_kernel(uint32_t type);
+/* The dequantization kernel of one implementation (QK_IMPL_*), or NULL when there is none. */
+qk_dequant_fn qk_dequant_kernel_impl(uint32_t type, uint32_t impl);
 
 /* out[r] = dot(row r, x) for r in [row_begin, row_end); rows are row_bytes apart from base.
  * The matrix-vector product's inner loop, kept in C so one thread's share is a single call. */
