@@ -16,8 +16,12 @@ struct GatedFFN: Sendable {
     /// out[n, dim] = FFN(x[n, dim]); `g` and `u` are [n, ff] scratch.
     func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
                         g: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, pool: Workers?) {
-        gate.apply(x, into: g, count: n, pool: pool)
-        up.apply(x, into: u, count: n, pool: pool)
+        if n == 1 {
+            applyGroup([(gate, x, g), (up, x, u)], pool: pool)
+        } else {
+            gate.apply(x, into: g, count: n, pool: pool)
+            up.apply(x, into: u, count: n, pool: pool)
+        }
         activate(activation, g, times: u, count: n * gate.rows)
         down.apply(g, into: out, count: n, pool: pool)
     }

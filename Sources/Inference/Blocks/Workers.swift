@@ -1,3 +1,4 @@
+import Base
 import Kernels
 
 /// The cores the forward pass may use: the kernels' thread pool, shared by every product of one model.
@@ -138,4 +139,37 @@ final class GrowableBuffer: @unchecked Sendable {
     }
 
     deinit { storage.deallocate() }
+}
+
+/// Several single-token products run as one parallel loop (one pool wake-up instead of one per product):
+/// a MoE layer's expert projections, or an FFN's gate and up. Each result equals `Matrix.apply` on its own.
+/// - Parameter products: (weights, x [cols], out [rows]); products sharing an `x` quantize it once.
+func applyGroup(_ products: [(matrix: Matrix, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>)], pool: Workers?) {
+    var quantized: [(x: UnsafePointer<Float>, type: GGMLType, data: UnsafeMutableRawPointer)] = []
+    defer { for q in quantized { q.data.deallocate() } }
+    var group: [MatvecProduct] = []
+    for p in products {
+        let m = p.matrix
+        guard let actType = Kernels.activationType(for: m.type),
+              let bytes = Kernels.activationByteCount(for: m.type, count: m.cols) else {
+            if m.type == .f32 {
+                group.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
+                                           x: UnsafeRawPointer(p.x), quantized: false, out: p.out))
+            } else {
+                m.apply(p.x, into: p.out, pool: pool)   // f16 and others: the general path
+            }
+            continue
+        }
+        let xq: UnsafeMutableRawPointer
+        if let hit = quantized.first(where: { $0.x == p.x && Kernels.activationType(for: $0.type) == actType }) {
+            xq = hit.data
+        } else {
+            xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 4), alignment: 16)
+            Kernels.quantizeActivations(p.x, count: m.cols, for: m.type, into: xq)
+            quantized.append((p.x, m.type, xq))
+        }
+        group.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
+                                   x: UnsafeRawPointer(xq), quantized: true, out: p.out))
+    }
+    group.withUnsafeBufferPointer { Kernels.matvec(group: $0, pool: pool?.pool) }
 }
