@@ -18,7 +18,7 @@ final class CacheTests: XCTestCase {
         XCTAssertLessThanOrEqual(worst, tolerance, "\(message): max |Δlogit| \(worst)", file: file, line: line)
     }
 
-    let names = ["qwen3moe-f32", "qwen3-f32", "qwen2-f32", "gemma3-f32", "qwen3moe-q8_0"]
+    let names = ["qwen3moe-f32", "qwen3-f32", "qwen2-f32", "gemma3-f32", "qwen3moe-q8_0", "qwen3moe-q4_k_m"]
 
     private func tokens(_ model: Model) -> [TokenID] {
         model.tokenizer.encode("func add(_ a: Int, _ b: Int) -> Int {\n    return a + b\n}\n// 中文 😀\nlet x = add(1, 2)")
