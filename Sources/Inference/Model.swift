@@ -35,6 +35,17 @@ enum ModelRegistry {
 ///
 /// One evaluation runs at a time per model (the activations are preallocated and shared); calls from
 /// several threads are serialised. Give each sequence its own `KVCache`.
+///
+/// Typical use, e.g. for a completion at a cursor:
+///
+///     let model = try Model(contentsOf: url, threads: 2)
+///     let cache = model.makeCache(capacity: 4096)          // keep one per document and reuse it
+///     let prompt = model.fillInTheMiddlePrompt(prefix: before, suffix: after)
+///     let result = try model.generate(prompt: prompt, cache: cache, maxTokens: 64,
+///                                     sampler: .greedy, stop: ["\n\n"]) { piece in send(piece); return !cancelled }
+///
+/// `generate` only evaluates what the cache does not already hold; `cache.snapshot(upTo:)` and
+/// `restore(_:)` move prefixes in and out (for a prompt cache), `evaluate` gives raw logits.
 public final class Model: @unchecked Sendable {
     public let tokenizer: Tokenizer
     /// `general.architecture`, e.g. "qwen3moe".
