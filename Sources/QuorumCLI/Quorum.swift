@@ -9,7 +9,7 @@ public struct Quorum: ParsableCommand {
         abstract: "A local, private code assistant that speaks the Language Server Protocol.",
         version: quorumVersion,
         subcommands: [LSPCommand.self, IndexCommand.self, GraphCommand.self, GrammarsCommand.self, ModelCommand.self,
-                      GenerateCommand.self, TokenizeCommand.self, LogitsCommand.self]
+                      GenerateCommand.self, TokenizeCommand.self, LogitsCommand.self, BenchCommand.self]
     )
 
     public init() {}
