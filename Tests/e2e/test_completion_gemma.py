@@ -1,0 +1,37 @@
+"""Completions with the real Gemma 3 270M model (installed by `make models`): the body of a simple Python
+function is completed with code that keeps the file valid Python."""
+
+import os
+import pathlib
+
+import pytest
+
+from conftest import as_plain, request
+from indexkit import Project, Session
+from test_completion import ready
+
+GEMMA = pathlib.Path(os.path.expanduser("~/.cache/quorum/models/gemma3-270m-q4_k_m.gguf"))
+
+pytestmark = pytest.mark.skipif(not GEMMA.is_file(), reason=f"{GEMMA} is not installed (run `make models`)")
+
+PREFIX = 'def add(a, b):\n    """Returns the sum of a and b."""\n    return '
+SUFFIX = "\n\n\nprint(add(1, 2))\n"
+
+
+async def test_gemma_completes_a_python_function_body_that_compiles():
+    project = Project({"calc.py": PREFIX + SUFFIX})
+    try:
+        options = {"model": {"path": str(GEMMA), "contextSize": 2048, "threads": 1}, "completion": {"maxTokens": 24}}
+        async with Session.start(project, options) as s:
+            status = await ready(s)
+            assert "gemma3" in status["completionBackend"]
+            s.open("calc.py")
+            position = {"line": 2, "character": len("    return ")}
+            result = as_plain(await request(s.client, "textDocument/inlineCompletion", {
+                "textDocument": s.doc("calc.py"), "position": position, "context": {"triggerKind": 1}}, ), )
+            items = result["items"]
+            assert items and items[0]["insertText"].strip() != "", result
+            completed = PREFIX + items[0]["insertText"] + SUFFIX
+            compile(completed, "calc.py", "exec")  # raises SyntaxError when the completion broke the file
+    finally:
+        project.cleanup()

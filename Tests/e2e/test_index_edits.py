@@ -1,0 +1,91 @@
+"""The index follows the editor and the disk: edits are visible to the next request, deleted files leave the graph,
+files with syntax errors are indexed, and positions are UTF-16 with non-ASCII text on the line."""
+
+import os
+
+import pytest
+from lsprotocol import types
+
+from conftest import as_plain, request
+from indexkit import Project, Session, lsp, utf16_len
+
+FILES = {
+    "app.py": "from util import helper\nimport gone\n\n\ndef main():\n    return helper(1)\n",
+    "util.py": "def helper(x):\n    return x + 1\n",
+    "gone.py": "def vanish():\n    pass\n",
+}
+
+
+@pytest.fixture
+def project():
+    p = Project(FILES)
+    yield p
+    p.cleanup()
+
+
+async def test_a_function_added_by_did_change_is_visible_right_after(project):
+    async with Session.start(project) as s:
+        s.open("util.py")
+        assert await s.outline("util.py") == ["Function helper"]
+        text = project.text("util.py")
+        end = types.Position(line=text.count("\n"), character=0)
+        s.insert("util.py", 2, end, "\n\ndef added_helper(y):\n    return helper(y) * 2\n")
+        s.insert("util.py", 3, types.Position(line=0, character=0), "import os\n")
+        # No waiting: the edits were sent before these requests, so they see them.
+        assert await s.outline("util.py") == ["Function helper", "Function added_helper"]
+        assert await s.workspace_symbols("added_helper") == ["added_helper Function util.py"]
+        assert (await s.outline_ranges("util.py"))["added_helper"] == "5:4-5:16"
+        s.open("app.py")
+        assert await s.definition("app.py", "helper(1)") == ["util.py:1:4-1:10"]
+        assert await s.incoming("util.py", "helper") == [
+            "added_helper util.py 6:11-6:17", "main app.py 5:11-5:17"]
+        nodes, edges = await s.graph()
+        assert "util.py -> os" in edges
+
+
+async def test_a_file_deleted_on_disk_leaves_the_graph(project):
+    async with Session.start(project) as s:
+        nodes, edges = await s.graph()
+        assert nodes == ["file app.py", "file gone.py", "file util.py"]
+        assert edges == ["app.py -> gone.py", "app.py -> util.py"]
+        os.remove(project.root / "gone.py")
+        s.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=project.uri("gone.py"), type=types.FileChangeType.Deleted)]))
+        nodes, edges = await s.graph()
+        # The import that named the deleted file now points at an external module.
+        assert nodes == ["external gone", "file app.py", "file util.py"]
+        assert edges == ["app.py -> gone", "app.py -> util.py"]
+        assert await s.workspace_symbols("vanish") == []
+        assert await s.dependents("util.py") == ["app.py 1"]
+
+
+async def test_a_file_with_syntax_errors_is_still_indexed(project):
+    project.write("broken.py", "from util import helper\n\n\ndef fine():\n    return helper(2)\n\n\n"
+                               "def broken(:\n    pass\n\n\nclass Kept:\n    def method(self):\n        return 1\n")
+    async with Session.start(project) as s:
+        s.open("broken.py")
+        assert await s.outline("broken.py") == ["Function fine", "Function broken", "Class Kept", "  Method method"]
+        assert await s.workspace_symbols("Kept") == ["Kept Class broken.py"]
+        assert await s.dependencies("broken.py") == ["util.py 1"]
+        s.open("util.py")
+        assert await s.references("util.py", "helper", include_declaration=False) == [
+            "app.py:5:11-5:17", "broken.py:4:11-4:17"]
+
+
+async def test_positions_are_utf16_with_non_ascii_text_on_the_line(project):
+    line = 'grüße = "Grüße 😀 ünïcode"; value = helper(grüße)'
+    project.write("intl.py", f"from util import helper\n\n{line}\n")
+    async with Session.start(project) as s:
+        s.open("intl.py")
+        s.open("util.py")
+        column = utf16_len(line[:line.index("helper")])
+        assert column == 36  # the emoji is two UTF-16 units: 35 characters, 36 units
+        at = {"line": 2, "character": column + 2}
+        found = as_plain(await lsp(s.client, "textDocument/definition", {"textDocument": s.doc("intl.py"), "position": at}))
+        assert [s.loc(x) for x in found] == ["util.py:0:4-0:10"]
+        assert await s.highlights("intl.py", "helper", nth=1) == ["0:17-0:23 read", f"2:{column}-2:{column + 6} read"]
+        assert await s.references("util.py", "helper", include_declaration=False) == [
+            "app.py:5:11-5:17", f"intl.py:2:{column}-2:{column + 6}"]
+        # The variable's occurrences after the emoji on the same line are in UTF-16 units too.
+        g = utf16_len(line[:line.index("grüße)")])
+        assert f"2:{g}-2:{g + 5}" in " ".join(await s.highlights("intl.py", "grüße"))
