@@ -81,12 +81,21 @@ class Project:
         shutil.rmtree(self.cache, ignore_errors=True)
 
 
-async def lsp(client: LanguageClient, method: str, params: dict):
-    """A request with plain-dict params: standard methods get them structured into lsprotocol's types first
-    (pygls insists), Quorum's own methods get them as they are."""
+def structured(client: LanguageClient, method: str, params: dict):
+    """Plain-dict params as pygls wants them: lsprotocol's types for standard methods, as they are otherwise."""
     if method in types.METHOD_TO_TYPES:
-        params = client.protocol._converter.structure(params, types.METHOD_TO_TYPES[method][2])
-    result = await request(client, method, params)
+        return client.protocol._converter.structure(params, types.METHOD_TO_TYPES[method][2])
+    return params
+
+
+def plain(client: LanguageClient, result):
+    """A result back as plain JSON (camelCase names), whatever pygls made of it."""
+    return as_plain(client.protocol._converter.unstructure(result))
+
+
+async def lsp(client: LanguageClient, method: str, params: dict, msg_id=None):
+    """A request with plain-dict params and a plain-JSON result."""
+    result = await request(client, method, structured(client, method, params), msg_id=msg_id)
     # Back to plain JSON (camelCase names) whatever pygls made of it.
     return client.protocol._converter.unstructure(result)
 

@@ -7,7 +7,7 @@ import pathlib
 import pytest
 
 from conftest import as_plain, request
-from indexkit import Project, Session
+from indexkit import Project, Session, lsp
 from test_completion import ready
 
 GEMMA = pathlib.Path(os.path.expanduser("~/.cache/quorum/models/gemma3-270m-q4_k_m.gguf"))
@@ -27,8 +27,8 @@ async def test_gemma_completes_a_python_function_body_that_compiles():
             assert "gemma3" in status["completionBackend"]
             s.open("calc.py")
             position = {"line": 2, "character": len("    return ")}
-            result = as_plain(await request(s.client, "textDocument/inlineCompletion", {
-                "textDocument": s.doc("calc.py"), "position": position, "context": {"triggerKind": 1}}, ), )
+            result = await lsp(s.client, "textDocument/inlineCompletion", {
+                "textDocument": s.doc("calc.py"), "position": position, "context": {"triggerKind": 1}})
             items = result["items"]
             assert items and items[0]["insertText"].strip() != "", result
             completed = PREFIX + items[0]["insertText"] + SUFFIX

@@ -96,7 +96,12 @@ public final class CompletionService: @unchecked Sendable {
         explanation.phasesMs["context"] = (clock.now - start).milliseconds
         start = clock.now
 
-        let builder = PromptBuilder(template: backend.template, budget: promptBudget, repositoryName: query.repositoryName)
+        // The prompt and the tokens to generate share the context: a large `maxTokens` shrinks the prompt
+        // instead of making every request fail with "prompt too long". 32 tokens stay free for what the
+        // builder does not count against the file's share (FIM markers, repository name, file path).
+        var budget = promptBudget
+        if let limit = backend.contextLimit { budget = min(budget, max(16, limit - query.maxTokens - 32)) }
+        let builder = PromptBuilder(template: backend.template, budget: budget, repositoryName: query.repositoryName)
         let prompt = builder.build(path: query.path, prefix: kept, suffix: suffix, context: query.context, counter: backend)
         explanation.usesFIM = prompt.usesFIM
         explanation.pieces = prompt.included.map {
