@@ -192,6 +192,15 @@ class Session:
         location = as_plain(location)
         return f"{self.project.rel(location['uri'])}:{rng(location['range'])}"
 
+    def span(self, rel: str, needle: str, nth: int = 0, inner: str | None = None) -> str:
+        """The location string of the nth `needle` in the file (or of `inner` within it), for expected values."""
+        start = self.project.pos(rel, needle, nth, text=self.buffers.get(rel))
+        word = needle
+        if inner is not None:
+            start.character += utf16_len(needle[:needle.index(inner)])
+            word = inner
+        return f"{rel}:{start.line}:{start.character}-{start.line}:{start.character + utf16_len(word)}"
+
     def at(self, rel: str, needle: str, nth: int = 0, offset: int = 0) -> dict:
         p = self.project.pos(rel, needle, nth, offset, text=self.buffers.get(rel))
         return {"line": p.line, "character": p.character}
