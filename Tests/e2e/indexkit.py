@@ -282,7 +282,8 @@ class Session:
 
     async def dependencies(self, rel: str, transitive: bool | None = None, depth: int | None = None,
                            method: str = "quorum/dependencies") -> list[str]:
-        params: dict = {"uri": self.project.uri(rel) if "/" in rel or "." in rel else rel}
+        # A file by its URI; an external module ("ext:stdlib.h") by its bare name.
+        params: dict = {"uri": rel[4:] if rel.startswith("ext:") else self.project.uri(rel)}
         if transitive is not None:
             params["transitive"] = transitive
         if depth is not None:

@@ -71,7 +71,7 @@ async def test_go_graph(go):
     assert await go.dependencies("main.go") == ["cart/cart.go 1", "ext:fmt 1", "pricing/pricing.go 1"]
     assert await go.dependencies("cart/cart.go", transitive=True) == ["pricing/pricing.go 1"]
     assert await go.dependents("pricing/pricing.go", transitive=True) == ["cart/cart.go 1", "main.go 1"]
-    assert await go.dependents("fmt") == ["main.go 1"]
+    assert await go.dependents("ext:fmt") == ["main.go 1"]
     assert await go.cycles() == []
     assert await go.path("main.go", "pricing/pricing.go") == ["main.go", "pricing/pricing.go"]
     nodes, edges = await go.graph()
@@ -122,7 +122,7 @@ async def test_rust_graph(rs):
     assert await rs.dependencies("src/main.rs") == ["ext:serde 1", "src/geometry.rs 1", "src/report.rs 1"]
     assert await rs.dependencies("src/report.rs", transitive=True) == ["src/geometry.rs 1"]
     assert await rs.dependents("src/report.rs", transitive=True) == ["src/geometry.rs 1", "src/main.rs 1"]
-    assert await rs.dependents("serde") == ["src/main.rs 1"]
+    assert await rs.dependents("ext:serde") == ["src/main.rs 1"]
     assert await rs.cycles() == [["src/geometry.rs", "src/report.rs"]]
     assert await rs.path("src/main.rs", "src/report.rs") == ["src/main.rs", "src/report.rs"]
     nodes, edges = await rs.graph()

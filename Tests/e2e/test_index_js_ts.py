@@ -73,7 +73,7 @@ async def test_js_graph(js):
         "ext:chalk 1", "src/config/index.js 1", "src/logger.js 2", "src/math.js 1"]
     assert await js.dependents("src/math.js") == ["src/index.js 1", "src/logger.js 1"]
     assert await js.dependents("src/config/index.js", transitive=True) == ["src/index.js 1"]
-    assert await js.dependents("chalk") == ["src/index.js 1"]
+    assert await js.dependents("ext:chalk") == ["src/index.js 1"]
     assert await js.cycles() == [["src/logger.js", "src/math.js"]]
     assert await js.path("src/index.js", "src/logger.js") == ["src/index.js", "src/math.js", "src/logger.js"]
     nodes, edges = await js.graph()

@@ -83,7 +83,7 @@ async def test_dependencies_and_dependents(s):
     assert await s.dependencies("cli.py", depth=1) == ["app.py 1"]
     assert await s.dependents("pkg/util.py") == ["app.py 1", "pkg/models.py 1"]
     assert await s.dependents("pkg/util.py", transitive=True) == ["app.py 1", "cli.py 2", "pkg/models.py 1"]
-    assert await s.dependents("requests") == ["app.py 1"]
+    assert await s.dependents("ext:requests") == ["app.py 1"]
 
 
 async def test_cycle_path_and_external_node(s):
