@@ -89,3 +89,55 @@ async def test_positions_are_utf16_with_non_ascii_text_on_the_line(project):
         # The variable's occurrences after the emoji on the same line are in UTF-16 units too.
         g = utf16_len(line[:line.index("grüße)")])
         assert f"2:{g}-2:{g + 5}" in " ".join(await s.highlights("intl.py", "grüße"))
+
+
+async def test_closing_an_edited_document_brings_back_the_file_on_disk(project):
+    async with Session.start(project) as s:
+        s.open("util.py")
+        s.insert("util.py", 2, types.Position(line=2, character=0), "\n\ndef unsaved(z):\n    return z\n")
+        assert await s.workspace_symbols("unsaved") == ["unsaved Function util.py"]
+        s.close("util.py")
+        assert await s.workspace_symbols("unsaved") == []
+        assert await s.workspace_symbols("helper") == ["helper Function util.py"]
+
+
+async def test_a_file_created_on_disk_joins_the_graph(project):
+    async with Session.start(project) as s:
+        project.write("extra.py", "from util import helper\n\n\ndef extra():\n    return helper(3)\n")
+        project.write("app.py", project.text("app.py") + "import extra\n")
+        s.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=project.uri("extra.py"), type=types.FileChangeType.Created),
+            types.FileEvent(uri=project.uri("app.py"), type=types.FileChangeType.Changed)]))
+        nodes, edges = await s.graph()
+        assert nodes == ["file app.py", "file extra.py", "file gone.py", "file util.py"]
+        assert edges == ["app.py -> extra.py", "app.py -> gone.py", "app.py -> util.py", "extra.py -> util.py"]
+        assert await s.workspace_symbols("extra") == ["extra Function extra.py"]
+        assert await s.dependents("util.py") == ["app.py 1", "extra.py 1"]
+
+
+async def test_an_import_of_a_file_created_later_stops_being_external(project):
+    project.write("late_user.py", "import late\n\n\ndef use():\n    return late.value()\n")
+    async with Session.start(project) as s:
+        assert "external late" in (await s.graph())[0]
+        project.write("late.py", "def value():\n    return 1\n")
+        s.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=project.uri("late.py"), type=types.FileChangeType.Created)]))
+        nodes, edges = await s.graph()
+        assert "late_user.py -> late.py" in edges and "external late" not in nodes
+        assert await s.dependencies("late_user.py") == ["late.py 1"]
+
+
+async def test_a_workspace_folder_added_later_is_indexed(project):
+    other = Project({"lib/tools.py": "def tool():\n    return 2\n"})
+    try:
+        async with Session.start(project) as s:
+            assert (await s.status())["indexedFiles"] == 3
+            s.client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(
+                    added=[types.WorkspaceFolder(uri=other.root.as_uri(), name="other")], removed=[])))
+            status = await s.wait_for_index()
+            assert status["indexedFiles"] == 4
+            found = await s.workspace_symbols("tool")
+            assert len(found) == 1 and found[0].startswith("tool Function ") and found[0].endswith("lib/tools.py")
+    finally:
+        other.cleanup()
