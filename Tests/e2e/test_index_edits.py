@@ -141,3 +141,47 @@ async def test_a_workspace_folder_added_later_is_indexed(project):
             assert len(found) == 1 and found[0].startswith("tool Function ") and found[0].endswith("lib/tools.py")
     finally:
         other.cleanup()
+
+
+async def test_one_did_change_with_several_changes_applies_them_in_order(project):
+    async with Session.start(project) as s:
+        s.open("util.py")
+        s.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=project.uri("util.py"), version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+                    text="class First:\n    pass\n\n\n"),
+                # Positions of the second change are in the text after the first one.
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(line=4, character=4), end=types.Position(line=4, character=10)),
+                    text="renamed"),
+            ]))
+        assert await s.outline("util.py") == ["Class First", "Function renamed"]
+        assert (await s.outline_ranges("util.py"))["renamed"] == "4:4-4:11"
+        assert await s.workspace_symbols("helper") == []
+
+
+async def test_locations_in_files_not_open_are_utf16_too(project):
+    line = 'naïve = "日本語 😀"; helper(naïve)'
+    project.write("far.py", f"from util import helper\n{line}\n")
+    async with Session.start(project) as s:
+        s.open("util.py")  # far.py stays closed: its positions come from the file on disk
+        column = utf16_len(line[:line.index("helper")])
+        assert column == 18  # the emoji is two units
+        assert await s.references("util.py", "helper", include_declaration=False) == [
+            "app.py:5:11-5:17", f"far.py:1:{column}-1:{column + 6}"]
+
+
+async def test_utf8_position_encoding_when_the_client_prefers_it(project):
+    line = 'naïve = "日本語 😀"; helper(naïve)'
+    project.write("far.py", f"from util import helper\n{line}\n")
+    capabilities = types.ClientCapabilities(general=types.GeneralClientCapabilities(
+        position_encodings=[types.PositionEncodingKind.Utf8]))
+    async with Session.start(project, capabilities=capabilities) as s:
+        assert (await s.status())["positionEncoding"] == "utf-8"
+        s.open("util.py")
+        column = len(line[:line.index("helper")].encode("utf-8"))
+        assert column == 27  # ï is two bytes, each kanji three, the emoji four
+        assert await s.references("util.py", "helper", include_declaration=False) == [
+            "app.py:5:11-5:17", f"far.py:1:{column}-1:{column + 6}"]
