@@ -5,6 +5,7 @@ import pytest
 import pytest_asyncio
 
 from index_projects import PYTHON
+from conftest import as_plain, request
 from indexkit import Project, Session
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -95,3 +96,12 @@ async def test_cycle_path_and_external_node(s):
                      "file pkg/util.py"]
     assert edges == ["app.py -> pkg/models.py", "app.py -> pkg/util.py", "app.py -> requests", "cli.py -> app.py",
                      "pkg/models.py -> pkg/util.py", "pkg/util.py -> pkg/models.py"]
+
+
+async def test_rank_lists_the_files_and_symbols_closest_to_a_file(s):
+    ranked = as_plain(await request(s.client, "quorum/rank", {"uri": s.project.uri("app.py"), "limit": 5}))
+    assert [(r["kind"], s.project.rel("file://" + r["path"]), r.get("name")) for r in ranked] == [
+        ("file", "pkg/models.py", None), ("file", "pkg/util.py", None), ("symbol", "pkg/util.py", "slugify"),
+        ("symbol", "pkg/models.py", "slug"), ("symbol", "pkg/models.py", "User")]
+    scores = [r["score"] for r in ranked]
+    assert scores == sorted(scores, reverse=True) and all(0 < x < 1 for x in scores)
