@@ -183,6 +183,20 @@ async def test_explain_shows_the_definition_from_another_file_and_phase_timings(
         assert explained["backend"] == "qwen3moe from tiny-qwen3moe-f32.gguf"
 
 
+async def test_explain_made_stale_by_an_edit_says_the_content_changed(project):
+    async with Session.start(project, options(maxTokens=200)) as s:
+        await ready(s)
+        text = project.text("main.py")
+        s.open("main.py", text)
+        pending = start_request(s.client, "quorum/explain", {"textDocument": s.doc("main.py"), "position": end_of(text)})
+        s.insert("main.py", 2, types.Position(**end_of(text)), "x")
+        with pytest.raises(JsonRpcException) as error:
+            await within(pending)
+        # Before the fix this was -32603 "no model is configured", with a model loaded.
+        assert error.value.code == -32801
+        assert "changed" in str(error.value)
+
+
 async def test_no_model_means_one_message_and_empty_completions(project):
     async with Session.start(project, {}) as s:
         text = project.text("main.py")
@@ -197,6 +211,10 @@ async def test_no_model_means_one_message_and_empty_completions(project):
         assert len(shown) == 1, shown
         assert "model completions are off" in shown[0]
         assert (await stats(s))["backend"] == "none"
+        with pytest.raises(JsonRpcException) as error:
+            await request(s.client, "quorum/explain", {"textDocument": s.doc("main.py"), "position": end_of(text)})
+        assert error.value.code == -32603 and "no model is configured" in str(error.value)
+        assert len(s.client.messages) == 1
 
 
 async def test_a_bad_model_path_gives_one_clear_message(project):
