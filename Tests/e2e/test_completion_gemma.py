@@ -35,3 +35,25 @@ async def test_gemma_completes_a_python_function_body_that_compiles():
             compile(completed, "calc.py", "exec")  # raises SyntaxError when the completion broke the file
     finally:
         project.cleanup()
+
+
+BLOCK_PREFIX = 'def is_even(n):\n    """True when n is divisible by two."""\n'
+BLOCK_SUFFIX = "\n\nprint(is_even(4))\n"
+
+
+async def test_gemma_completes_an_empty_function_body_as_a_block_that_compiles():
+    project = Project({"even.py": BLOCK_PREFIX + "    " + BLOCK_SUFFIX})
+    try:
+        options = {"model": {"path": str(GEMMA), "contextSize": 2048, "threads": 1}, "completion": {"maxTokens": 48}}
+        async with Session.start(project, options) as s:
+            await ready(s)
+            s.open("even.py")
+            position = {"line": 2, "character": 4}  # an empty, indented line: a multi-line (block) completion
+            result = await lsp(s.client, "textDocument/inlineCompletion", {
+                "textDocument": s.doc("even.py"), "position": position, "context": {"triggerKind": 1}})
+            items = result["items"]
+            assert items and items[0]["insertText"].strip() != "", result
+            completed = BLOCK_PREFIX + "    " + items[0]["insertText"] + BLOCK_SUFFIX
+            compile(completed, "even.py", "exec")
+    finally:
+        project.cleanup()
