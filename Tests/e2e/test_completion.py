@@ -230,3 +230,20 @@ async def test_a_bad_model_path_gives_one_clear_message(project):
         assert s.client.messages[0].type == types.MessageType.Warning
         st = await stats(s)
         assert st["backend"] == "none" and missing in st["modelError"]
+
+
+async def test_explain_takes_definitions_from_an_edited_unsaved_buffer(project):
+    async with Session.start(project, options()) as s:
+        await ready(s)
+        s.open("geometry.py")
+        geometry = project.text("geometry.py")
+        s.insert("geometry.py", 2, types.Position(line=geometry.count("\n"), character=0),
+                 "\n\ndef ring_width(outer, inner):\n    return outer - inner\n")
+        text = project.text("main.py").replace("    return ", "    width = ring_width(radius, 1)\n    return ")
+        s.open("main.py", text)
+        explained = as_plain(await request(s.client, "quorum/explain", {
+            "textDocument": s.doc("main.py"), "position": end_of(text)}))
+        pieces = {p.get("symbol"): p for p in explained["pieces"] if p["reason"] == "definition of a symbol used near the cursor"}
+        # The new function exists only in the editor's buffer of geometry.py, not on disk.
+        assert pieces["ring_width"]["path"] == "geometry.py" and pieces["ring_width"]["included"] is True
+        assert pieces["circle_area"]["path"] == "geometry.py"
