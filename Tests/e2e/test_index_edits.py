@@ -185,3 +185,18 @@ async def test_utf8_position_encoding_when_the_client_prefers_it(project):
         assert column == 27  # ï is two bytes, each kanji three, the emoji four
         assert await s.references("util.py", "helper", include_declaration=False) == [
             "app.py:5:11-5:17", f"far.py:1:{column}-1:{column + 6}"]
+
+
+async def test_a_document_outside_every_workspace_folder(project):
+    outside = Project({"loose.py": "def loose():\n    return 1\n"})
+    try:
+        async with Session.start(project) as s:
+            s.client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+                uri=outside.uri("loose.py"), language_id="python", version=1, text=outside.text("loose.py"))))
+            # FIXME: a file outside the workspace folders is not indexed, so an editor that opens one gets no
+            # outline, links or definitions in it (no error either). Asserted as today.
+            result = await lsp(s.client, "textDocument/documentSymbol", {"textDocument": {"uri": outside.uri("loose.py")}})
+            assert result == []
+            assert await s.workspace_symbols("loose") == []
+    finally:
+        outside.cleanup()
