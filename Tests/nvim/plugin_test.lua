@@ -112,6 +112,15 @@ local function main()
   check(vim.deep_equal(status.settings.exclude, { "build/**" }), "exclude " .. vim.inspect(status.settings.exclude))
   say("settings and index: ok (" .. status.indexedFiles .. " files, backend " .. status.completionBackend .. ")")
 
+  -- :checkhealth quorum finds the binary and the model and lists the client.
+  vim.cmd("checkhealth quorum")
+  local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+  check(report:find("model: " .. model, 1, true) and report:find(bin, 1, true), "checkhealth:\n" .. report)
+  check(not report:find("ERROR") and not report:find("Failed to run"), "checkhealth:\n" .. report)
+  vim.cmd("bwipeout!")
+  vim.cmd("buffer " .. main_buf)
+  say("checkhealth: ok")
+
   -- 1. Ghost text: the plugin's request path shows the server's first item as an extmark at the cursor.
   local n = #vim.api.nvim_buf_get_lines(main_buf, 0, -1, false)
   local text, item = complete_on_new_line(quorum, ghost, main_buf, n)
