@@ -8,7 +8,7 @@
 -- Exits 0 and prints "nvim plugin test: ok"; on failure prints the reason and exits non-zero (cquit), never hangs
 -- on a Lua error. Steps that need a server feature it does not advertise print "skipped: …".
 
-local TIMEOUT = 60000
+local TIMEOUT = tonumber(os.getenv("QUORUM_TEST_TIMEOUT") or "60000")
 local project = assert(os.getenv("QUORUM_PROJECT"), "QUORUM_PROJECT")
 local bin = assert(os.getenv("QUORUM_BIN"), "QUORUM_BIN")
 local model = assert(os.getenv("QUORUM_MODEL"), "QUORUM_MODEL")
@@ -300,17 +300,76 @@ local function main()
     say("code actions: skipped (the server does not advertise codeActionProvider)")
   end
 
-  -- 7. The server stops cleanly with the editor.
-  local stopped = false
-  quorum.call(client, "stop")
-  wait("the server to exit", function()
-    stopped = vim.lsp.get_client_by_id(client.id) == nil
-    return stopped
-  end)
-  say("nvim plugin test: ok")
+  -- 7. Typing: the rest runs from Neovim's main loop (see `typing` below), which handles typed keys.
+  return client
 end
 
-local ok = xpcall(main, function(err)
+--- Phase 2, after the script: keys typed in insert mode make the plugin ask by itself after the pause
+--- (TextChangedI, debounce), the ghost text appears, a typed <Tab> accepts it. Then the server is stopped.
+--- Each step is polled from a timer; any failure or a step that takes too long ends Neovim with cquit.
+local function typing(client)
+  local quorum, ghost = require("quorum"), require("quorum.ghost")
+  quorum.config.debounce_ms = 50
+  vim.cmd("edit " .. project .. "/app/report.py")
+  local bufnr = vim.api.nvim_get_current_buf()
+  local last = #vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+  local shown, typed
+  local steps = {
+    { "ghost text after typing", function()
+        shown = extmark_text(bufnr, ghost)
+        if shown == nil then return false end
+        check(vim.api.nvim_get_mode().mode == "i", "not in insert mode: " .. vim.api.nvim_get_mode().mode)
+        check(shown == ghost.current(bufnr), "extmark " .. vim.inspect(shown) .. " vs state " .. vim.inspect(ghost.current(bufnr)))
+        typed = vim.api.nvim_get_current_line() -- "x = ", indented as 'autoindent' does
+        check(typed:match("^%s*x = $"), "typed line " .. vim.inspect(typed))
+        vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<Tab>", true, false, true), "t", false)
+        return true
+      end },
+    { "<Tab> to accept", function()
+        local lines = vim.api.nvim_buf_get_lines(bufnr, last, -1, false)
+        local want = vim.split(typed .. shown, "\n", { plain = true })
+        if not vim.deep_equal(lines, want) then return false end
+        say("typing: ok " .. vim.inspect(shown))
+        vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<Esc>", true, false, true), "t", false)
+        quorum.call(client, "stop")
+        return true
+      end },
+    { "the server to exit", function() return vim.lsp.get_client_by_id(client.id) == nil end },
+  }
+  local step, started = 1, vim.loop.now()
+  local timer = vim.loop.new_timer()
+  timer:start(50, 50, vim.schedule_wrap(function()
+    if step > #steps then return end
+    local ok, done = xpcall(steps[step][2], function(err)
+      io.stderr:write("nvim plugin test FAILED: " .. debug.traceback(tostring(err), 2) .. "\n")
+    end)
+    if not ok then step = #steps + 1; timer:stop(); return vim.cmd("cquit 3") end
+    if done then
+      step, started = step + 1, vim.loop.now()
+      if step > #steps then
+        timer:stop()
+        say("nvim plugin test: ok")
+        vim.cmd("qall!")
+      end
+    elseif vim.loop.now() - started > TIMEOUT then
+      io.stderr:write("nvim plugin test FAILED: timed out waiting for " .. steps[step][1] .. "; buffer end "
+        .. vim.inspect(vim.api.nvim_buf_get_lines(bufnr, last - 1, -1, false)) .. ", ghost " .. vim.inspect(shown)
+        .. ", mode " .. vim.api.nvim_get_mode().mode .. "\n")
+      step = #steps + 1
+      timer:stop()
+      vim.cmd("cquit 4")
+    end
+  end))
+  -- Typed keys, handled once this script returns: a new line at the end, then an assignment.
+  vim.api.nvim_feedkeys("Gox = ", "t", false)
+end
+
+local ok, client = xpcall(main, function(err)
   io.stderr:write("nvim plugin test FAILED: " .. debug.traceback(tostring(err), 2) .. "\n")
 end)
-if ok then vim.cmd("qall!") else vim.cmd("cquit 3") end
+if ok then
+  ok = xpcall(typing, function(err)
+    io.stderr:write("nvim plugin test FAILED: " .. debug.traceback(tostring(err), 2) .. "\n")
+  end, client)
+end
+if not ok then vim.cmd("cquit 3") end
