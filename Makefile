@@ -67,8 +67,10 @@ test-editors: apt grammars venv build
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot; }
 	$(VPY) -m pytest -q Tests/e2e/test_editor_neovim.py Tests/e2e/test_editor_emacs.py Tests/e2e/test_editor_vscode_settings.py
 
+# ENGINE=remote serves the same model with llama-cpp-python on loopback and sets engine.url to it.
+ENGINE ?= local
 demo: setup release
-	$(VPY) scripts/demo.py --quorum .build/release/quorum
+	$(VPY) scripts/demo.py --quorum .build/release/quorum $(if $(filter remote,$(ENGINE)),--remote,)
 
 bench: setup release
 	$(VPY) Benchmarks/run.py --quorum .build/release/quorum

@@ -3,7 +3,7 @@
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import as_plain, field, init_params, request, within
+from conftest import as_plain, field, init_params, request, settings_messages, within
 
 
 async def settings(client):
@@ -14,7 +14,7 @@ async def test_defaults_with_empty_or_null_options(client: LanguageClient):
     await within(client.initialize_session(init_params(initialization_options={})))
     s = await settings(client)
     assert s["model"]["contextSize"] == 4096 and s["exclude"] == [] and s["languages"] == {}
-    assert client.messages == []
+    assert settings_messages(client) == []
 
 
 async def test_valid_initialization_options(client: LanguageClient):
@@ -24,15 +24,15 @@ async def test_valid_initialization_options(client: LanguageClient):
     s = await settings(client)
     assert s["model"] == {"path": "/m/q.gguf", "contextSize": 2048, "threads": 2}
     assert s["cacheDir"] == "/tmp/qc" and s["languages"] == {"python": False} and s["exclude"] == ["**/gen/**"]
-    assert client.messages == []
+    assert settings_messages(client) == []
 
 
 async def test_bad_settings_are_named_once_and_ignored(client: LanguageClient):
     options = {"model": {"contextSize": "large"}, "colour": "red"}
     await within(client.initialize_session(init_params(initialization_options=options)))
     await request(client, "quorum/status")  # initialized (which reports) was handled before this answer.
-    assert len(client.messages) == 1
-    shown = client.messages[0]
+    assert len(settings_messages(client)) == 1
+    shown = settings_messages(client)[0]
     assert "`model.contextSize`" in shown.message and "`colour`" in shown.message
     assert shown.type == types.MessageType.Warning
     # The same bad settings pushed again are not shown again; a new problem is.
@@ -40,8 +40,8 @@ async def test_bad_settings_are_named_once_and_ignored(client: LanguageClient):
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"quorum": {"exclude": "x"}}))
     s = await settings(client)
     assert s["model"]["contextSize"] == 4096 and s["exclude"] == []
-    assert len(client.messages) == 2
-    assert "`exclude`" in client.messages[1].message
+    assert len(settings_messages(client)) == 2
+    assert "`exclude`" in settings_messages(client)[1].message
 
 
 async def test_pushed_settings_override_initialization_options(client: LanguageClient):
@@ -50,7 +50,7 @@ async def test_pushed_settings_override_initialization_options(client: LanguageC
         types.DidChangeConfigurationParams(settings={"quorum": {"model": {"threads": 6}}, "otherServer": {"x": 1}}))
     s = await settings(client)
     assert s["model"]["threads"] == 6 and s["model"]["contextSize"] == 1024
-    assert client.messages == []
+    assert settings_messages(client) == []
 
 
 async def test_settings_are_pulled_when_the_client_supports_it(client: LanguageClient):

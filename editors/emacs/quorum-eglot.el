@@ -2,7 +2,7 @@
 
 ;; Set-up for Emacs 28+ with Eglot 1.9+ (Debian 12: `apt-get install emacs-nox elpa-eglot'; built in from 29).
 ;; Registers `quorum lsp' as the Eglot server of the languages in `quorum-modes', passes `quorum-settings'
-;; (the server's settings, same names as docs/settings.md) as initializationOptions and as the `quorum'
+;; (the server's settings, same names as the repository README, Settings) as initializationOptions and as the `quorum'
 ;; section of the workspace configuration, and adds commands for the import graph:
 ;; `quorum-dependents', `quorum-dependencies', `quorum-cycles', `quorum-path', `quorum-stats', `quorum-status'.
 ;;
@@ -27,7 +27,7 @@
 
 (defcustom quorum-settings
   '(:model (:path "~/.cache/quorum/models/gemma3-270m-q4_k_m.gguf"))
-  "Quorum's settings as a plist, with the server's names (docs/settings.md).
+  "Quorum's settings as a plist, with the server's names (the repository README, Settings).
 For example (:model (:path \"~/m.gguf\" :contextSize 4096) :completion (:maxTokens 64)
 :exclude [\"build/**\"]).  Use vectors for lists and :json-false for false."
   :type 'sexp)

@@ -7,7 +7,7 @@ local M = {}
 local defaults = {
   -- The server command; `quorum` must be on $PATH, or give the full path of the binary.
   cmd = { "quorum", "lsp" },
-  -- The server's settings, with the names of docs/settings.md (model.path, model.contextSize, model.threads,
+  -- The server's settings, with the names of the repository README, Settings (model.path, model.contextSize, model.threads,
   -- engine.url/model/apiKeyEnv/timeout/useInfill, completion.maxTokens/candidates, cacheDir, languages, exclude).
   -- Sent as initializationOptions, pushed with workspace/didChangeConfiguration and answered to
   -- workspace/configuration pulls. Leave a setting out to get the server's default.
