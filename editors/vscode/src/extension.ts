@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import {
   LanguageClient,
   LanguageClientOptions,
+  LSPAny,
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
@@ -40,9 +41,8 @@ function makeClient(context: vscode.ExtensionContext): LanguageClient {
       workspace: {
         // The server pulls the section `quorum`: answer with the server's settings only (the editor-only
         // `quorum.client.*` and `quorum.trace.*` would be reported as unknown settings).
-        configuration: (params, token, next) => {
-          return params.items.map((item) => (item.section === "quorum" ? currentSettings(context) : null));
-        },
+        configuration: (params) =>
+          params.items.map((item): LSPAny => (item.section === "quorum" ? (currentSettings(context) as LSPAny) : null)),
       },
     },
   };
