@@ -177,3 +177,17 @@ def test_extension_sources_check():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [], out.stdout
+
+
+def test_commands_are_declared_and_registered():
+    """Every command in package.json is registered by extension.ts and the other way round, and none uses a
+    `quorum.show…` id that the server may list in executeCommandProvider (registering an id twice fails)."""
+    import re
+    declared = {c["command"] for c in PACKAGE["contributes"]["commands"]}
+    source = (VSCODE / "src" / "extension.ts").read_text()
+    registered = set(re.findall(r'registerCommand\("([^"]+)"', source))
+    assert declared == registered, (declared, registered)
+    for menu in PACKAGE["contributes"].get("menus", {}).values():
+        for entry in menu:
+            assert entry["command"] in declared, entry
+    assert not [c for c in declared if c.startswith("quorum.show")], declared

@@ -263,6 +263,19 @@ local function main()
   check(#vim.fn.getqflist() == 2, "quickfix " .. vim.inspect(vim.fn.getqflist()))
   vim.cmd("cclose")
 
+  -- A code action's command `quorum.showDependents` runs locally when the server does not execute it.
+  local served = type(caps.executeCommandProvider) == "table" and caps.executeCommandProvider.commands or {}
+  if not vim.tbl_contains(served, "quorum.showDependents") then
+    check(vim.lsp.commands["quorum.showDependents"], "no local handler for quorum.showDependents")
+    vim.fn.setqflist({}, " ", { title = "empty" })
+    vim.cmd("edit " .. project .. "/app/main.py")
+    vim.lsp.commands["quorum.showDependents"]({ command = "quorum.showDependents", arguments = { vim.uri_from_fname(util_path) } })
+    wait("quorum.showDependents", function() return vim.fn.getqflist({ title = 1 }).title:find("dependents of util.py", 1, true) ~= nil end)
+    check(vim.api.nvim_buf_get_name(0) == util_path or vim.bo.buftype == "quickfix", "did not open util.py")
+    vim.cmd("cclose")
+    say("code action command quorum.showDependents: ok")
+  end
+
   vim.cmd("edit " .. project .. "/app/main.py")
   qf = run(commands.dependencies, { open = false })
   check(vim.deep_equal(qf_files(qf), { "app/util.py" }), "dependencies " .. vim.inspect(qf_files(qf)))

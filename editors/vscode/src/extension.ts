@@ -165,6 +165,10 @@ async function showJSON(method: string, params: object): Promise<void> {
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
 }
 
+// Command ids are the extension's own (`quorum.dependents`…), never a server command name such as
+// `quorum.showDependents`: vscode-languageclient registers every command the server lists in
+// executeCommandProvider, and registering an id twice fails.
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("Quorum");
   client = makeClient(context);
@@ -172,12 +176,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     vscode.languages.registerInlineCompletionItemProvider(selector, new InlineProvider()),
-    vscode.commands.registerCommand("quorum.showDependents", (arg?: unknown) => showNeighbours("dependents", arg)),
-    vscode.commands.registerCommand("quorum.showDependencies", (arg?: unknown) => showNeighbours("dependencies", arg)),
-    vscode.commands.registerCommand("quorum.showCycles", showCycles),
-    vscode.commands.registerCommand("quorum.showPath", showPath),
-    vscode.commands.registerCommand("quorum.showStats", () => showJSON("quorum/stats", {})),
-    vscode.commands.registerCommand("quorum.showStatus", () => showJSON("quorum/status", {})),
+    vscode.commands.registerCommand("quorum.dependents", (arg?: unknown) => showNeighbours("dependents", arg)),
+    vscode.commands.registerCommand("quorum.dependencies", (arg?: unknown) => showNeighbours("dependencies", arg)),
+    vscode.commands.registerCommand("quorum.cycles", showCycles),
+    vscode.commands.registerCommand("quorum.path", showPath),
+    vscode.commands.registerCommand("quorum.stats", () => showJSON("quorum/stats", {})),
+    vscode.commands.registerCommand("quorum.status", () => showJSON("quorum/status", {})),
     vscode.commands.registerCommand("quorum.explain", () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || !client) { return; }

@@ -149,23 +149,28 @@ function C.actions(plugin)
   vim.lsp.buf.code_action()
 end
 
--- Commands that the server's code actions may carry (workspace/executeCommand names); Neovim runs
--- vim.lsp.commands[name] locally when the server does not execute the command itself.
-local function register_client_commands(plugin)
-  local function uri_arg(command)
-    local arg = command.arguments and command.arguments[1]
-    if type(arg) == "table" then return arg.uri or (arg.textDocument and arg.textDocument.uri) end
-    return arg
-  end
-  local function open_and(fn)
-    return function(command)
-      local uri = uri_arg(command)
-      if uri then vim.cmd("edit " .. vim.fn.fnameescape(vim.uri_to_fname(uri))) end
-      fn(plugin, {})
+-- Commands that the server's code actions may carry. Neovim runs vim.lsp.commands[name] locally instead of
+-- sending workspace/executeCommand, so a local handler is installed only for a command the server does not
+-- execute itself (not listed in its executeCommandProvider).
+local client_commands = {
+  ["quorum.showDependents"] = C.dependents,
+  ["quorum.showDependencies"] = C.dependencies,
+}
+
+function C.register_client_commands(plugin, client)
+  local provider = client.server_capabilities and client.server_capabilities.executeCommandProvider
+  local served = {}
+  for _, name in ipairs(type(provider) == "table" and provider.commands or {}) do served[name] = true end
+  for name, fn in pairs(client_commands) do
+    if not served[name] and vim.lsp.commands[name] == nil then
+      vim.lsp.commands[name] = function(command)
+        local arg = command.arguments and command.arguments[1]
+        local uri = type(arg) == "table" and (arg.uri or (arg.textDocument and arg.textDocument.uri)) or arg
+        if type(uri) == "string" then vim.cmd("edit " .. vim.fn.fnameescape(vim.uri_to_fname(uri))) end
+        fn(plugin, {})
+      end
     end
   end
-  vim.lsp.commands["quorum.showDependents"] = vim.lsp.commands["quorum.showDependents"] or open_and(C.dependents)
-  vim.lsp.commands["quorum.showDependencies"] = vim.lsp.commands["quorum.showDependencies"] or open_and(C.dependencies)
 end
 
 function C.register(plugin)
@@ -187,7 +192,6 @@ function C.register(plugin)
     end, true)
   end, { desc = "Quorum: ask for a completion at the cursor now" })
   cmd("QuorumStart", function() plugin.attach(0) end, { desc = "Quorum: start the server for this buffer" })
-  register_client_commands(plugin)
 end
 
 return C

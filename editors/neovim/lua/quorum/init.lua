@@ -75,6 +75,7 @@ function M.find_root(bufnr)
 end
 
 local function on_attach(client, bufnr)
+  require("quorum.commands").register_client_commands(M, client)
   local ghost = require("quorum.ghost")
   if M.config.ghost_text == "native" and vim.lsp.inline_completion and vim.lsp.inline_completion.enable then
     ghost.enable_native(bufnr, M)
