@@ -96,6 +96,7 @@ local function main()
   wait("initialize", function() return client.initialized or client.server_capabilities ~= nil end)
   wait("the server's capabilities", function() return client.server_capabilities ~= nil end)
   local caps = client.server_capabilities
+  wait("on_attach", function() return vim.bo[main_buf].omnifunc == "v:lua.vim.lsp.omnifunc" end)
   check(caps.inlineCompletionProvider, "no inlineCompletionProvider")
 
   -- The settings arrived (initializationOptions and the pushed configuration) and the index and model are ready.

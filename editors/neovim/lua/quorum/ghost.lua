@@ -185,7 +185,7 @@ function G.enable(bufnr, plugin)
       G.clear(bufnr)
       if s.timer then s.timer:stop(); s.timer:close(); s.timer = nil end
       if plugin.config.debounce_ms == false then return end
-      local timer = vim.loop.new_timer()
+      local timer = (vim.uv or vim.loop).new_timer()
       s.timer = timer
       timer:start(plugin.config.debounce_ms or 150, 0, vim.schedule_wrap(function()
         if s.timer == timer then s.timer = nil; timer:close() end

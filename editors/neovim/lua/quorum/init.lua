@@ -76,6 +76,8 @@ end
 
 local function on_attach(client, bufnr)
   require("quorum.commands").register_client_commands(M, client)
+  -- <C-x><C-o> lists the server's completion items (the model's line first) when nothing else set omnifunc.
+  if vim.bo[bufnr].omnifunc == "" then vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc" end
   local ghost = require("quorum.ghost")
   if M.config.ghost_text == "native" and vim.lsp.inline_completion and vim.lsp.inline_completion.enable then
     ghost.enable_native(bufnr, M)
