@@ -113,6 +113,17 @@ local function main()
   check(vim.deep_equal(status.settings.exclude, { "build/**" }), "exclude " .. vim.inspect(status.settings.exclude))
   say("settings and index: ok (" .. status.indexedFiles .. " files, backend " .. status.completionBackend .. ")")
 
+  -- Settings changed while running reach the server (pushed whole: the other settings stay).
+  quorum.update_settings({ completion = { maxTokens = 10 } })
+  status = request(main_buf, "quorum/status", vim.empty_dict())
+  check(status.settings.completion.maxTokens == 10 and status.settings.model.path == model, "update_settings " .. vim.inspect(status.settings))
+  quorum.update_settings({ completion = { maxTokens = 12 } })
+  wait("the backend after a settings change", function()
+    status = request(main_buf, "quorum/status", vim.empty_dict())
+    return status.settings.completion.maxTokens == 12 and not status.modelLoading and status.completionBackend ~= nil
+  end)
+  say("update_settings: ok")
+
   -- :checkhealth quorum finds the binary and the model and lists the client.
   vim.cmd("checkhealth quorum")
   local report = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
