@@ -235,6 +235,12 @@ local function main()
       check(text_now:find("read_number", 1, true), file .. " not renamed:\n" .. text_now)
       check(not text_now:find("parse_number", 1, true), file .. " still has parse_number:\n" .. text_now)
     end
+    -- Saved as a user would (:wall); the files on disk have the new name too.
+    vim.cmd("silent wall")
+    for _, file in ipairs({ "app/util.py", "app/main.py", "app/report.py" }) do
+      local on_disk = table.concat(vim.fn.readfile(project .. "/" .. file), "\n")
+      check(on_disk:find("read_number", 1, true) and not on_disk:find("parse_number", 1, true), file .. " on disk:\n" .. on_disk)
+    end
     say("rename: ok")
   else
     say("rename: skipped (the server does not advertise renameProvider)")

@@ -48,6 +48,24 @@
     (quorum-test-check (plist-get status :completionBackend) "no completion backend: %S" status)
     (message "settings and index: ok")
 
+    ;; Rename across the project, when the server offers it (Eglot's own command).
+    (if (not (eglot--server-capable :renameProvider))
+        (message "rename: skipped (the server does not advertise renameProvider)")
+      ;; Eglot 1.9 asks before editing files that no buffer visits: visit them, as a user who answers yes.
+      (dolist (file '("app/main.py" "app/report.py"))
+        (find-file-noselect (expand-file-name file quorum-test-project)))
+      (goto-char (point-min))
+      (re-search-forward "^def \\(parse_number\\)")
+      (goto-char (match-beginning 1))
+      (eglot-rename "read_number")
+      (dolist (file '("app/util.py" "app/main.py" "app/report.py"))
+        (with-current-buffer (find-file-noselect (expand-file-name file quorum-test-project))
+          (let ((text (buffer-substring-no-properties (point-min) (point-max))))
+            (quorum-test-check (and (string-match-p "read_number" text) (not (string-match-p "parse_number" text)))
+                               "%s after rename:\n%s" file text))))
+      (save-some-buffers t)
+      (message "rename: ok"))
+
     ;; Graph commands.
     (quorum-dependents)
     (let ((text (quorum-test-buffer-text "*quorum dependents of util.py*")))
