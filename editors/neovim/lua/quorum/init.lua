@@ -159,6 +159,15 @@ function M.setup(opts)
     })
   end
   require("quorum.commands").register(M)
+  if M.config.autostart then
+    -- Buffers opened before setup (a plugin manager that loads Quorum late) are attached now.
+    for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(buf) and vim.bo[buf].buftype == ""
+          and vim.tbl_contains(M.config.filetypes, vim.bo[buf].filetype) then
+        M.attach(buf)
+      end
+    end
+  end
   return M
 end
 
