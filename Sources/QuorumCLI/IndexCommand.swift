@@ -84,7 +84,8 @@ struct IndexCommand: ParsableCommand {
                 let symbols: [[String: Any]] = try index.symbols(in: f.path).map { s in
                     ["name": s.name, "kind": s.kind.rawValue, "line": s.line, "container": s.container ?? NSNull()]
                 }
-                list.append(["path": index.relativePath(f.path), "language": f.language, "symbols": symbols])
+                list.append(["path": index.relativePath(f.path), "language": f.language, "parseErrors": f.parseErrors,
+                             "symbols": symbols])
             }
             try printJSON(["files": list])
         case .text:

@@ -59,6 +59,10 @@ extension LanguageServer {
         case GraphRequest.method: return .workspace(GraphRequest.self, LanguageServer.graph)
         case RankRequest.method: return .workspace(RankRequest.self, LanguageServer.rank)
 
+        // Refactors.
+        case PrepareRenameRequest.method: return .document(PrepareRenameRequest.self, LanguageServer.prepareRename)
+        case RenameRequest.method: return .document(RenameRequest.self, LanguageServer.rename)
+
         // Completion.
         case InlineCompletionRequest.method: return .document(InlineCompletionRequest.self, LanguageServer.inlineCompletion)
         case CompletionRequest.method: return .document(CompletionRequest.self, LanguageServer.completion)

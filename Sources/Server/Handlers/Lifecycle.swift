@@ -52,6 +52,7 @@ extension LanguageServer {
         advertised.documentHighlightProvider = true
         advertised.callHierarchyProvider = true
         advertised.documentLinkProvider = DocumentLinkOptions(resolveProvider: false)
+        advertised.renameProvider = RenameOptions(prepareProvider: true)
         advertised.completionProvider = CompletionOptions(triggerCharacters: [".", "(", " "], resolveProvider: false)
         return InitializeResult(
             capabilities: advertised,
