@@ -62,6 +62,7 @@ extension LanguageServer {
         // Refactors.
         case PrepareRenameRequest.method: return .document(PrepareRenameRequest.self, LanguageServer.prepareRename)
         case RenameRequest.method: return .document(RenameRequest.self, LanguageServer.rename)
+        case WillRenameFilesRequest.method: return .workspace(WillRenameFilesRequest.self, LanguageServer.willRenameFiles)
 
         // Completion.
         case InlineCompletionRequest.method: return .document(InlineCompletionRequest.self, LanguageServer.inlineCompletion)

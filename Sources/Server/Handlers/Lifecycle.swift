@@ -35,7 +35,8 @@ extension LanguageServer {
             textDocumentSync: TextDocumentSyncOptions(openClose: true, change: .incremental,
                                                       save: SaveOptions(includeText: false)),
             workspace: WorkspaceServerCapabilities(
-                workspaceFolders: WorkspaceFoldersServerCapabilities(supported: true, changeNotifications: true)),
+                workspaceFolders: WorkspaceFoldersServerCapabilities(supported: true, changeNotifications: true),
+                fileOperations: FileOperationsServerCapabilities(willRename: .init(filters: [.init(scheme: "file", pattern: .init(glob: "**"))]))),
             experimental: .object(["quorum": .object([
                 "status": true, "positionInfo": true, "debugSleep": .bool(options.debugRequests),
                 "stats": true, "explain": true,
