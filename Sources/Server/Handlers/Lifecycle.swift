@@ -54,6 +54,9 @@ extension LanguageServer {
         advertised.callHierarchyProvider = true
         advertised.documentLinkProvider = DocumentLinkOptions(resolveProvider: false)
         advertised.renameProvider = RenameOptions(prepareProvider: true)
+        advertised.codeActionProvider = CodeActionOptions(
+            codeActionKinds: ["refactor.extract", "refactor.inline", "refactor.rewrite", "source.organizeImports"], resolveProvider: true)
+        advertised.executeCommandProvider = ExecuteCommandOptions(commands: LanguageServer.commands)
         advertised.completionProvider = CompletionOptions(triggerCharacters: [".", "(", " "], resolveProvider: false)
         return InitializeResult(
             capabilities: advertised,
