@@ -56,8 +56,9 @@ async def workspace(files: dict[str, str], options: dict | None = None, root: pa
         opts = {"cacheDir": tempfile.mkdtemp(prefix="quorum-refactor-cache-")}
         opts.update(options or {})
         folder = types.WorkspaceFolder(uri=uri(root), name=root.name)
-        await within(client.initialize_session(init_params(root_uri=uri(root), workspace_folders=[folder],
-                                                           initialization_options=opts)))
+        result = await within(client.initialize_session(init_params(root_uri=uri(root), workspace_folders=[folder],
+                                                                    initialization_options=opts)))
+        client.__dict__["quorum_initialize_result"] = result
         await settle(client)
         yield client, root
     finally:
