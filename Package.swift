@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CKernels"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "GGUF", "Kernels"], exclude: ["Goldens", "Models"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Syntax", "Storage"]),
-        .testTarget(name: "RemoteEngineTests", dependencies: ["RemoteEngine"]),
+        .testTarget(name: "RemoteEngineTests", dependencies: ["RemoteEngine", "IDE", "Inference"]),
         .testTarget(name: "PromptCacheTests", dependencies: ["PromptCache", "Storage"]),
         .testTarget(name: "IDETests", dependencies: ["IDE", "Workspace"]),
         .testTarget(name: "ProtocolTests", dependencies: ["JSONRPC", "LanguageServerProtocol"]),

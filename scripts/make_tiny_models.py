@@ -181,13 +181,17 @@ def add_qwen_tokenizer(w: gguf.GGUFWriter, vocab):
     w.add_add_bos_token(False)
 
 
-def write_qwen(path: Path, arch: str, vocab, quant: QT, seed: int, yarn: bool = False):
+def write_qwen(path: Path, arch: str, vocab, quant: QT, seed: int, yarn: bool = False, wide: bool = False):
     """qwen2 (QKV bias), qwen3 (QK-norm) and qwen3moe (QK-norm + routed experts), same skeleton.
-    With `yarn`, RoPE is stretched 4x over an original context of 32, so short prompts exercise YaRN."""
+    With `yarn`, RoPE is stretched 4x over an original context of 32, so short prompts exercise YaRN.
+    With `wide`, every row is 256 values (K-quants need that) and there are 4 experts, so that the file
+    stays small once llama.cpp quantizes it to Q4_K_M."""
     # Qwen3 decouples the head size from n_embd / n_head (as Qwen3-Coder does); qwen2 cannot.
     n_vocab, n_embd, n_layer, n_head, n_kv = len(vocab[0]), 64, 2, 4, 2
     head_dim = 16 if arch == "qwen2" else 32
     n_ff, n_expert, n_used, n_ff_exp = 128, 8, 2, 64
+    if wide:
+        n_embd, head_dim, n_expert, n_ff_exp = 256, 64, 4, 256
     w = gguf.GGUFWriter(str(path), arch)
     w.add_name(f"tiny-{arch}")
     w.add_context_length(256)
@@ -297,6 +301,32 @@ def write_gemma3(path: Path, vocab, quant: QT, seed: int):
     finish(w)
 
 
+def quantize_with_llama_cpp(src: Path, dst: Path, ftype: int) -> bool:
+    """K-quants need llama.cpp's quantizer (gguf-py has none): llama_model_quantize, as llama-quantize runs it."""
+    try:
+        import ctypes
+        import llama_cpp
+    except ImportError:
+        print(f"skipping {dst.name}: llama-cpp-python is not installed", file=sys.stderr)
+        return False
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = ftype
+    params.nthread = 2
+    rc = llama_cpp.llama_model_quantize(str(src).encode(), str(dst).encode(), ctypes.byref(params))
+    if rc != 0:
+        sys.exit(f"llama_model_quantize failed ({rc}) for {dst}")
+    return True
+
+
+def write_q4_k_m(path: Path, vocab, seed: int):
+    """qwen3moe at Qwen3-Coder's usual quantization: Q4_K_M, i.e. mostly Q4_K with Q6_K for some tensors."""
+    tmp = path.with_suffix(".f32.tmp")
+    write_qwen(tmp, "qwen3moe", vocab, QT.F32, seed, wide=True)
+    ok = quantize_with_llama_cpp(tmp, path, 15)  # LLAMA_FTYPE_MOSTLY_Q4_K_M
+    tmp.unlink()
+    return ok
+
+
 def finish(w: gguf.GGUFWriter):
     w.write_header_to_file()
     w.write_kv_data_to_file()
@@ -318,6 +348,7 @@ def default_tiktoken() -> Path | None:
 MODELS = [  # (file name, writer)
     ("tiny-qwen3moe-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen3moe", qv, QT.F32, 1)),
     ("tiny-qwen3moe-q8_0.gguf", lambda out, qv, gv: write_qwen(out, "qwen3moe", qv, QT.Q8_0, 1)),
+    ("tiny-qwen3moe-q4_k_m.gguf", lambda out, qv, gv: write_q4_k_m(out, qv, 6)),
     ("tiny-qwen3-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen3", qv, QT.F32, 2)),
     ("tiny-qwen3-yarn-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen3", qv, QT.F32, 5, yarn=True)),
     ("tiny-qwen2-f32.gguf", lambda out, qv, gv: write_qwen(out, "qwen2", qv, QT.F32, 3)),
@@ -340,7 +371,8 @@ def main() -> None:
     gv = gemma_vocab(tiktoken, args.ranks)
     for name, write in MODELS:
         path = args.out / name
-        write(path, qv, gv)
+        if write(path, qv, gv) is False:
+            continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         print(f"{name}\t{os.path.getsize(path)}\t{digest}")
 

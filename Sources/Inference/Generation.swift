@@ -84,7 +84,7 @@ extension Model {
         for s in stops where !s.isEmpty {
             guard let r = text.range(of: s) else { continue }
             let at = text.distance(from: text.startIndex, to: r.lowerBound)
-            if at + s.count > old, best == nil || at < best!.1 { best = (s, at) }
+            if at + s.count > old, at < (best?.1 ?? .max) { best = (s, at) }
         }
         return best
     }

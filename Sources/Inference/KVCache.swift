@@ -3,7 +3,8 @@
 /// Positions 0..<count are filled, by the tokens in `tokens`. A cache can be cut back to a prefix
 /// (`truncate(to:)`), and a prefix can be copied out (`snapshot(upTo:)`) and back in (`restore(_:)`),
 /// so a completion that shares a prompt prefix with an earlier one only evaluates the new tail.
-public final class KVCache {
+/// Not synchronised: one sequence, one user at a time (it may move between threads).
+public final class KVCache: @unchecked Sendable {
     public let layers: Int
     /// Values per position per layer (kvHeads · headDim).
     public let width: Int

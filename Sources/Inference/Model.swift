@@ -13,9 +13,9 @@ protocol Architecture: AnyObject {
     func logits(row: Int, into out: UnsafeMutablePointer<Float>)
 }
 
-/// Tokens per forward batch: enough for each weight row to be reused from L1 many times during prefill,
-/// small enough that the batch's activations stay in L2.
-let maxBatch = 32
+/// Tokens per forward batch during prefill: large enough to amortise dequantizing each weight matrix to f32
+/// for BLAS (see Matrix.applyGEMM), small enough that the activations stay a few megabytes.
+let maxBatch = 128
 
 /// `general.architecture` → constructor. Adding an architecture is one entry here plus its file.
 enum ModelRegistry {
@@ -35,6 +35,17 @@ enum ModelRegistry {
 ///
 /// One evaluation runs at a time per model (the activations are preallocated and shared); calls from
 /// several threads are serialised. Give each sequence its own `KVCache`.
+///
+/// Typical use, e.g. for a completion at a cursor:
+///
+///     let model = try Model(contentsOf: url, threads: 2)
+///     let cache = model.makeCache(capacity: 4096)          // keep one per document and reuse it
+///     let prompt = model.fillInTheMiddlePrompt(prefix: before, suffix: after)
+///     let result = try model.generate(prompt: prompt, cache: cache, maxTokens: 64,
+///                                     sampler: .greedy, stop: ["\n\n"]) { piece in send(piece); return !cancelled }
+///
+/// `generate` only evaluates what the cache does not already hold; `cache.snapshot(upTo:)` and
+/// `restore(_:)` move prefixes in and out (for a prompt cache), `evaluate` gives raw logits.
 public final class Model: @unchecked Sendable {
     public let tokenizer: Tokenizer
     /// `general.architecture`, e.g. "qwen3moe".
@@ -57,17 +68,27 @@ public final class Model: @unchecked Sendable {
             throw ModelError.unsupportedArchitecture(weights.architecture)
         }
         tokenizer = try Tokenizer(weights.vocabulary())
-        pool = threads > 1 ? Workers(threads: threads) : nil
+        pool = Workers(threads: max(1, threads))
         network = try make(weights, tokenizer.count, pool)
         contextLength = network.hyper.context
         vocabularySize = tokenizer.count
     }
 
-    /// A cache for one sequence of at most `capacity` positions (the model's context by default).
+    /// A cache for one sequence of at most `capacity` positions, never more than the model's context.
+    ///
+    /// The default is 4096 positions, not the full context: an f32 cache costs
+    /// 2 · layers · kvHeads · headDim · 4 bytes per position (Qwen3-Coder-30B: 196 KB), so a 262k context
+    /// would take 50 GB. Ask for what the prompt and completion need.
     public func makeCache(capacity: Int? = nil) -> KVCache {
         let h = network.hyper
-        return KVCache(layers: h.layers, width: h.kvHeads * h.headDim, capacity: min(capacity ?? contextLength, contextLength))
+        return KVCache(layers: h.layers, width: h.kvHeads * h.headDim,
+                       capacity: min(capacity ?? Self.defaultCacheCapacity, contextLength))
     }
+
+    public static let defaultCacheCapacity = 4096
+
+    /// Bytes one cached position takes (keys and values of every layer, f32).
+    public var cacheBytesPerPosition: Int { 2 * network.hyper.layers * network.hyper.kvHeads * network.hyper.headDim * 4 }
 
     /// Which positions' logits `evaluate` returns.
     public enum Logits { case none, last, all }

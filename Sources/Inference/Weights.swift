@@ -115,7 +115,7 @@ final class WeightsFile: @unchecked Sendable {
     func vector(_ name: String, count: Int) throws -> [Float] {
         let m = try stacked(name, shape: [count], rows: 1, cols: count)
         var out = [Float](repeating: 0, count: count)
-        out.withUnsafeMutableBufferPointer { m.row(0, into: $0.baseAddress!) }
+        out.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { m.row(0, into: base) } }
         return out
     }
 

@@ -72,7 +72,6 @@ struct GenerateCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(piece.utf8))
             return true
         }
-        FileHandle.standardOutput.write(Data("\n".utf8))
         let prefillRate = result.promptSeconds > 0 ? Double(result.promptTokensEvaluated) / result.promptSeconds : 0
         printError(String(format: "prompt: %d tokens in %.2f s (%.1f tokens/s); generated: %d tokens in %.2f s (%.1f tokens/s); stop: %@",
                           result.promptTokensEvaluated, result.promptSeconds, prefillRate, result.tokens.count,

@@ -8,17 +8,21 @@ public struct Quorum: ParsableCommand {
         commandName: "quorum",
         abstract: "A local, private code assistant that speaks the Language Server Protocol.",
         version: quorumVersion,
-        subcommands: [LSPCommand.self, IndexCommand.self, GraphCommand.self, GrammarsCommand.self, ModelCommand.self,
-                      GenerateCommand.self, TokenizeCommand.self, LogitsCommand.self]
+        subcommands: [LSPCommand.self, CompleteCommand.self, IndexCommand.self, GraphCommand.self, GrammarsCommand.self,
+                      ModelCommand.self, GenerateCommand.self, TokenizeCommand.self, LogitsCommand.self, BenchCommand.self]
     )
 
     public init() {}
 
     /// Parses the command line and runs the command. Wrong usage prints help and exits with status 2.
-    public static func entry() -> Never {
+    public static func entry() async -> Never {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             Foundation.exit(0)
         } catch {
             let code = exitCode(for: error)

@@ -10,6 +10,8 @@ public struct RemoteCompletionResult: Sendable, Equatable {
     public var finishReason: String
     public var firstTokenMs: Double?
     public var totalMs: Double
+    /// Prompt tokens as the server counted them (non-streaming answers only).
+    public var serverPromptTokens: Int?
 }
 
 /// Sends completion requests to an OpenAI-compatible server and streams the text back.
@@ -40,7 +42,8 @@ public final class RemoteCompletionClient: @unchecked Sendable {
 
     /// The JSON body for `request`; exposed so tests can assert the prompt is sent byte for byte.
     public func body(for request: RemoteCompletionRequest) throws -> Data {
-        var json: [String: Any] = ["stream": true, "temperature": request.temperature]
+        var json: [String: Any] = ["stream": request.stream, "temperature": request.temperature]
+        if request.echo { json["echo"] = true }
         if config.useInfill {
             json["input_prefix"] = request.prefix ?? request.prompt
             json["input_suffix"] = request.suffix ?? ""
@@ -70,7 +73,7 @@ public final class RemoteCompletionClient: @unchecked Sendable {
 
         let started = Date()
         let url = endpoint.absoluteString
-        let stream = StreamState(url: url, onText: onText, started: started)
+        let stream = StreamState(url: url, onText: onText, started: started, streaming: request.stream)
         let task = session.dataTask(with: urlRequest)
         delegate.register(task, stream)
         do {
@@ -111,8 +114,13 @@ final class StreamState: @unchecked Sendable {
     var stoppedByCallback = false
     var finishedByServer = false
     var failure: RemoteEngineError?
+    let streaming: Bool
+    /// The whole body of a non-streaming answer.
+    var body = Data()
+    var serverPromptTokens: Int?
 
-    init(url: String, onText: @escaping @Sendable (String) -> Bool, started: Date) {
+    init(url: String, onText: @escaping @Sendable (String) -> Bool, started: Date, streaming: Bool = true) {
+        self.streaming = streaming
         self.url = url
         self.onText = onText
         self.started = started
@@ -176,12 +184,20 @@ final class StreamState: @unchecked Sendable {
             }
             return continuation.resume(throwing: RemoteEngineError.unreachable(url: url, reason: error.localizedDescription))
         }
-        if let tail = parser.finish(), tail != "[DONE]" {
+        if !streaming {
+            // One JSON answer: the same fields as a streamed event, plus usage.
+            let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+            serverPromptTokens = (object?["usage"] as? [String: Any])?["prompt_tokens"] as? Int
+            if !handle(event: String(decoding: body, as: UTF8.self)) && failure != nil, let failure {
+                return continuation.resume(throwing: failure)
+            }
+        } else if let tail = parser.finish(), tail != "[DONE]" {
             _ = handle(event: tail)
             if let failure { return continuation.resume(throwing: failure) }
         }
         continuation.resume(returning: RemoteCompletionResult(
-            text: text, finishReason: finishReason, firstTokenMs: firstTokenMs, totalMs: total))
+            text: text, finishReason: finishReason, firstTokenMs: firstTokenMs, totalMs: total,
+            serverPromptTokens: serverPromptTokens))
     }
 }
 
@@ -210,6 +226,10 @@ final class StreamRouter: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         guard let s = state(dataTask) else { return }
         if s.status != 200 {
             if s.errorBody.count < 4096 { s.errorBody.append(data) }
+            return
+        }
+        if !s.streaming {
+            if s.body.count < 64 << 20 { s.body.append(data) }
             return
         }
         for event in s.parser.feed(data) where !s.handle(event: event) {

@@ -49,9 +49,16 @@ public struct RemoteCompletionRequest: Sendable, Equatable {
     public var maxTokens: Int
     public var temperature: Double
     public var stop: [String]
+    /// Stream the answer (the default). Without streaming the whole answer comes at once, with usage counts.
+    public var stream: Bool
+    /// Ask the server to return the prompt before the completion (OpenAI `echo`; non-streaming only): how a
+    /// test proves the server received exactly the prompt the in-process engine would use.
+    public var echo: Bool
 
     public init(prompt: String, promptTokens: [Int]? = nil, suffix: String? = nil, prefix: String? = nil,
-                maxTokens: Int, temperature: Double = 0, stop: [String] = []) {
+                maxTokens: Int, temperature: Double = 0, stop: [String] = [], stream: Bool = true, echo: Bool = false) {
+        self.stream = stream
+        self.echo = echo
         self.prompt = prompt
         self.promptTokens = promptTokens
         self.suffix = suffix

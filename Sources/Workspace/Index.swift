@@ -35,7 +35,7 @@ public struct IndexReport: Sendable {
 }
 
 /// The workspace index: files, symbols, references, imports and call edges of every workspace file, kept in
-/// LMDB (schema in docs/index-schema.md) so a restart re-parses only what changed.
+/// LMDB (schema in ARCHITECTURE.md) so a restart re-parses only what changed.
 ///
 /// Thread-safety: queries may run from any thread at any time and see whole files only (each file's rows
 /// change in one transaction). Full `update`s are serialised among themselves; `updateFile`, `removeFile`

@@ -2,7 +2,7 @@ import Foundation
 import Storage
 import Syntax
 
-/// The LMDB tables of the index (see docs/index-schema.md) and the one-transaction-per-file writes.
+/// The LMDB tables of the index (see ARCHITECTURE.md, "The workspace index") and the one-transaction-per-file writes.
 ///
 /// Invariant: every table row that belongs to a file is written or removed in the same write transaction as
 /// that file's `files` row, so a reader (or a restart after kill -9) sees each file complete or not at all.

@@ -1,3 +1,3 @@
 import QuorumCLI
 
-Quorum.entry()
+await Quorum.entry()

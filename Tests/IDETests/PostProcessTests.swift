@@ -23,6 +23,12 @@ final class PostProcessTests: XCTestCase {
         XCTAssertEqual(p.clean("total_cents(cart))"), "total_cents(cart)")
     }
 
+    func testARepeatingModelIsCutBeforeTheLoop() {
+        let p = CompletionPostProcessor(mode: .multiLine, linePrefix: "    ", suffix: "\n")
+        let raw = "return str(cents)\n\n    # TODO: fix\n    # TODO: fix\n    # TODO: fix"
+        XCTAssertEqual(p.clean(raw), "return str(cents)")
+    }
+
     func testALineThatAlreadyFollowsIsCut() {
         let p = CompletionPostProcessor(mode: .multiLine, linePrefix: "    ", suffix: "\n    return x\n")
         XCTAssertEqual(p.clean("x = compute()\n    return x\n"), "x = compute()")

@@ -70,6 +70,33 @@ final class ParityTests: XCTestCase {
     // summation order (and, for the MoE, router logits computed in f32 on both sides).
     func testQwen3MoEQ8() throws { try check("qwen3moe-q8_0", tolerance: 0.2, logitTolerance: 0.2) }
     func testGemma3Q8() throws { try check("gemma3-q8_0", tolerance: 0.2, logitTolerance: 0.2) }
+    /// Qwen3-Coder's usual file type: Q4_K experts and attention, Q6_K for the output and some FFNs,
+    /// quantized by llama.cpp itself (scripts/make_tiny_models.py). With 4 experts of which 2 run, a near
+    /// tie in the router can pick the other expert on one side: measured max 0.40, mean 0.027.
+    func testQwen3MoEQ4KM() throws { try check("qwen3moe-q4_k_m", tolerance: 0.2, logitTolerance: 0.5) }
+
+    /// Free-running greedy generation reproduces llama.cpp's greedy continuation, up to the first position
+    /// where llama.cpp itself was within `tolerance` of a tie (after that the texts may rightly diverge).
+    func testGreedyContinuationsMatch() throws {
+        for name in ["qwen3moe-f32", "qwen3-f32", "qwen2-f32", "gemma3-f32", "qwen3-yarn-f32", "qwen3moe-q8_0"] {
+            let golden: LogitsGolden = try Fixtures.golden("tiny-\(name).logits.json")
+            let model = try Fixtures.model(Fixtures.tinyModel(name))
+            var compared = 0
+            for prompt in golden.prompts {
+                let result = try model.generate(prompt: prompt.tokens, cache: model.makeCache(capacity: 128),
+                                                maxTokens: prompt.greedy.count)
+                for (i, expected) in prompt.greedy.enumerated() {
+                    // The position that chose greedy[i] is the one after prompt + greedy[..<i].
+                    // f32 logits agree to 1e-4, Q8_0 ones to 0.1 (see above).
+                    let decisive = prompt.positions[prompt.tokens.count - 1 + i].margin > (name.hasSuffix("f32") ? 0.01 : 0.2)
+                    guard decisive, i < result.tokens.count else { break }
+                    XCTAssertEqual(result.tokens[i], expected, "\(name): token \(i) of the continuation of \(String(reflecting: prompt.text))")
+                    compared += 1
+                }
+            }
+            XCTAssertGreaterThan(compared, 10, name)
+        }
+    }
 
     /// The real Gemma 3 270M Q4_K_M on code prompts: same top-1 as llama.cpp wherever its margin exceeds 0.5.
     /// The logit bound is llama.cpp's own noise on this model: evaluating the same sequences one token at a

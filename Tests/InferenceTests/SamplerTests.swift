@@ -1,5 +1,5 @@
 import Foundation
-import Inference
+@testable import Inference
 import XCTest
 
 final class SamplerTests: XCTestCase {
@@ -63,5 +63,18 @@ final class SamplerTests: XCTestCase {
         XCTAssertFalse(cut.text.contains(stop))
         XCTAssertTrue(free.text.hasPrefix(cut.text))
         XCTAssertEqual(streamed, cut.text)
+    }
+}
+
+/// The f16 helpers behind llama.cpp-compatible GELU.
+final class HalfPrecisionTests: XCTestCase {
+    func testHalfRoundTripMatchesFloat16Semantics() {
+        for x: Float in [0, 1, -1, 0.1, 3.14159, 65504, 1e-7, -2.5e-5, 6.1e-5, 1000.3, 0.333333] {
+            let h = halfBits(x)
+            XCTAssertEqual(halfToFloat(h), roundToHalf(x), "\(x)")
+        }
+        XCTAssertEqual(halfBits(1), 0x3C00)
+        XCTAssertEqual(halfBits(-2), 0xC000)
+        XCTAssertEqual(halfToFloat(0x7BFF), 65504)
     }
 }

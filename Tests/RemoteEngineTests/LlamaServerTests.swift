@@ -1,4 +1,6 @@
 import Foundation
+import IDE
+import Inference
 import XCTest
 @testable import RemoteEngine
 
@@ -123,6 +125,30 @@ final class LlamaServerTests: XCTestCase {
         let ok = try await c.complete(RemoteCompletionRequest(prompt: "z = ", maxTokens: 4))
         XCTAssertFalse(ok.text.isEmpty)
         XCTAssertEqual(c.health.snapshot.state, "healthy")
+    }
+
+    /// The server receives byte for byte the prompt the in-process engine would evaluate: its echo of the
+    /// prompt equals the text, and its token count equals ours, so its prefix cache sees the same prefixes.
+    func testTheServerGetsExactlyTheInProcessPrompt() async throws {
+        try startServer()
+        let local = try LocalBackend(model: Model(contentsOf: Self.model, threads: 1), modelURL: Self.model,
+                                     contextSize: 512, store: nil)
+        let context = [ContextPiece(path: "shop/models.py", text: "class Cart:\n    items = []\n", reason: .importedFile, rank: 1)]
+        let prompt = PromptBuilder(template: local.template, budget: 400, repositoryName: "shop")
+            .build(path: "shop/main.py", prefix: "from .models import Cart\n\ndef total(cart):\n    ret",
+                   suffix: "\n\nprint(total(Cart()))\n", context: context, counter: local)
+        XCTAssertTrue(prompt.text.contains("<|fim_middle|>"))
+        let remote = RemoteBackend(client: client(), template: local.template, counter: local)
+        let echoed = try await remote.client.complete(RemoteCompletionRequest(
+            prompt: prompt.text, maxTokens: 2, stream: false, echo: true))
+        XCTAssertTrue(echoed.text.hasPrefix(prompt.text), "the server saw: \(echoed.text.prefix(300))")
+        XCTAssertEqual(echoed.serverPromptTokens, local.promptTokens(prompt.text).count)
+        // And the backend used by completions sends that same text.
+        let body = try remote.client.body(for: RemoteCompletionRequest(prompt: prompt.text, maxTokens: 2))
+        let sent = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+        XCTAssertEqual(sent?["prompt"] as? String, prompt.text)
+        let completion = try await remote.complete(BackendRequest(prompt: prompt, maxTokens: 3)) { false }
+        XCTAssertEqual(completion.promptTokens, local.promptTokens(prompt.text).count)
     }
 
     func testServerRestartRecoversAfterBackoff() async throws {

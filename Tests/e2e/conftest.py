@@ -94,3 +94,9 @@ async def client(lsp_client: LanguageClient):
     if server is not None and server.returncode is None:
         server.terminate()
         await within(server.wait(), 10)
+
+
+def settings_messages(client) -> list:
+    """window/showMessage messages about settings, without the one-off notice about model completions
+    (which a server with no usable model sends once by design)."""
+    return [m for m in client.messages if "model completions are off" not in m.message]

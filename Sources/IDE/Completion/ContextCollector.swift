@@ -20,12 +20,15 @@ public enum ContextCollector {
                                read: (String) -> [UInt8]?) -> [ContextPiece] {
         var pieces: [ContextPiece] = []
         var seenFiles: Set<String> = [path]
+        // Only definitions from the same language family help: a Go `main` says nothing about a Python file.
+        let family = languageFamily(index.registry.languageName(forPath: path))
+        func sameFamily(_ other: String) -> Bool { languageFamily(index.registry.languageName(forPath: other)) == family }
 
         // 1. Definitions of names used near the cursor, found in other files.
         let names = identifiers(near: offset, in: text)
         var seenSymbols: Set<String> = []
         for (i, name) in names.enumerated() where seenSymbols.insert(name).inserted {
-            for def in ((try? index.definitions(named: name)) ?? []).prefix(2) where def.path != path {
+            for def in ((try? index.definitions(named: name)) ?? []).filter({ $0.path != path && sameFamily($0.path) }).prefix(2) {
                 guard let bytes = read(def.path) else { continue }
                 let r = def.symbol.range
                 let lo = min(r.startByte, bytes.count), hi = min(max(r.endByte, lo), bytes.count, lo + maxDefinitionBytes)
@@ -51,6 +54,15 @@ public enum ContextCollector {
                                        reason: .ranked, rank: min(0.9, node.score)))
         }
         return pieces
+    }
+
+    /// Languages whose files import each other's definitions.
+    static func languageFamily(_ language: String?) -> String? {
+        switch language {
+        case "javascript", "typescript", "tsx": return "js"
+        case "c", "cpp": return "c"
+        default: return language
+        }
     }
 
     /// Identifier-like words within `window` lines of the cursor, nearest first, keywords of any language

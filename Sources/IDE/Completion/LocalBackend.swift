@@ -59,6 +59,11 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
         return bytes
     }
 
+    /// The token ids the engine evaluates for a prompt text (special tokens parsed, BOS as the model wants).
+    public func promptTokens(_ text: String) -> [Int32] {
+        model.tokenizer.encode(text, addSpecial: true, parseSpecial: true)
+    }
+
     public func countTokens(_ text: String) -> Int {
         model.tokenizer.encode(text, addSpecial: false, parseSpecial: true).count
     }

@@ -32,6 +32,7 @@ public struct CompletionPostProcessor {
         case .multiLine:
             text = cutAtScopeEnd(text)
         }
+        text = dropRepetition(text)
         text = dropSuffixOverlap(text)
         // Trailing blank lines are noise in ghost text.
         while text.hasSuffix("\n") || text.hasSuffix(" ") || text.hasSuffix("\t") { text.removeLast() }
@@ -62,6 +63,25 @@ public struct CompletionPostProcessor {
             kept.append(line)
         }
         return kept.joined(separator: "\n")
+    }
+
+    /// Cuts where the model starts repeating itself: at the first non-blank line equal to the non-blank
+    /// line before it (small models loop; the first copy of a looping line is rarely wanted either).
+    func dropRepetition(_ text: String) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var previous: Substring?
+        for (i, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
+            if let previous, previous.trimmingWhitespace == line.trimmingWhitespace {
+                // Drop the earlier copy too, and the blank lines before it.
+                var end = i - 1
+                while end > 0, lines[end].trimmingWhitespace != line.trimmingWhitespace { end -= 1 }
+                var keep = Array(lines[..<end])
+                while keep.last?.allSatisfy(\.isWhitespace) == true { keep.removeLast() }
+                return keep.joined(separator: "\n")
+            }
+            previous = line
+        }
+        return text
     }
 
     /// Removes the tail of the completion that the text after the cursor already contains

@@ -59,8 +59,12 @@ public struct PromptBuilder {
     /// At most this many tokens of text after the cursor (the suffix is recomputed at every keystroke).
     public var suffixBudget: Int
     public var repositoryName: String
+    /// How the language starts a line comment; file headers of prefix-only prompts use it.
+    public var lineComment: String
 
-    public init(template: PromptTemplate, budget: Int, suffixBudget: Int = 256, repositoryName: String) {
+    public init(template: PromptTemplate, budget: Int, suffixBudget: Int = 256, repositoryName: String,
+                lineComment: String = "//") {
+        self.lineComment = lineComment
         self.template = template
         self.budget = budget
         self.suffixBudget = suffixBudget
@@ -102,8 +106,8 @@ public struct PromptBuilder {
             text += (t.fimPrefix ?? "") + trimmedPrefix + (t.fimSuffix ?? "") + trimmedSuffix + (t.fimMiddle ?? "")
         } else {
             // A model without FIM tokens continues text: context files as commented headers, then the file.
-            for (piece, _) in chosen { text += "// File: \(piece.path)\n" + piece.text + ensureNewline(piece.text) + "\n" }
-            text += "// File: \(path)\n" + trimmedPrefix
+            for (piece, _) in chosen { text += "\(lineComment) File: \(piece.path)\n" + piece.text + ensureNewline(piece.text) + "\n" }
+            text += "\(lineComment) File: \(path)\n" + trimmedPrefix
         }
         return BuiltPrompt(text: text, included: chosen.map { ($0.0, $0.1) }, dropped: dropped, usesFIM: t.supportsFIM)
     }

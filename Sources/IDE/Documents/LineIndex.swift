@@ -3,7 +3,7 @@
 /// Lines end at `\n`, `\r\n` or a lone `\r`, as LSP specifies.
 /// A line's length never includes its terminator.
 ///
-/// Policy for positions that do not fall on a character (see docs/lsp.md, "Positions"):
+/// Policy for positions that do not fall on a character (see ARCHITECTURE.md, "Positions"):
 /// - a column past the end of its line is clamped to the line end (what the LSP specification asks for);
 /// - a column that falls inside a character (half a UTF-16 surrogate pair, a byte in the middle of a UTF-8 sequence)
 ///   is rounded down to the start of that character;

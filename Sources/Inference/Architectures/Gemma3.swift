@@ -36,6 +36,7 @@ final class Gemma3: Architecture {
         hyper = p
         self.pool = pool
         let window = try w.int("attention.sliding_window")
+        guard window > 0 else { throw ModelError.missingMetadata("\(w.architecture).attention.sliding_window (must be > 0)") }
         // Every `pattern`-th layer is global; the file may say so, Gemma 3 itself always uses 6.
         let pattern = w.int("attention.sliding_window_pattern", default: 6)
         // Local layers keep the short-context base and never scale; global layers carry the file's RoPE.

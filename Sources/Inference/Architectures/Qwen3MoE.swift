@@ -39,6 +39,9 @@ final class Qwen3MoE: Architecture {
         let p = try Hyperparameters(w, vocabulary: vocabulary, denseFFN: false)
         let experts = try w.int("expert_count"), used = try w.int("expert_used_count")
         let ff = try w.int("expert_feed_forward_length")
+        guard experts > 0, (1...experts).contains(used), ff > 0 else {
+            throw ModelError.missingMetadata("\(w.architecture).expert_used_count (must be 1...expert_count)")
+        }
         // llama.cpp always renormalises the top-k weights for this architecture; honour the key when present.
         let normalize = w.bool("expert_weights_norm", default: true)
         hyper = p

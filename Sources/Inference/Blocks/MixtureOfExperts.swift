@@ -61,6 +61,7 @@ struct MixtureOfExperts: Sendable {
                         scratch s: Scratch, pool: Workers?) {
         router.apply(x, into: s.logits.pointer, count: n, pool: pool)
         let routes = (0..<n).map { route(s.logits.pointer + $0 * experts) }
+        if n == 1 { return decode(x, into: out, route: routes[0], scratch: s, pool: pool) }
         // (token, slot) pairs per expert.
         var assigned = [[(token: Int, slot: Int)]](repeating: [], count: experts)
         for (t, r) in routes.enumerated() { for (slot, choice) in r.enumerated() { assigned[choice.expert].append((t, slot)) } }
@@ -82,6 +83,27 @@ struct MixtureOfExperts: Sendable {
                 let y = s.outputs.pointer + (t * used + slot) * dim
                 for i in 0..<dim { o[i] += choice.weight * y[i] }
             }
+        }
+    }
+
+    /// One token (decoding): every selected expert's gate and up products in one parallel loop, then every
+    /// down product in another, instead of 3 · used separate pool wake-ups.
+    private func decode(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                        route: [(expert: Int, weight: Float)], scratch s: Scratch, pool: Workers?) {
+        let g = s.g.pointer, u = s.u.pointer, y = s.outputs.pointer    // [used, ff] ×2, [used, dim]
+        var first: [(matrix: Matrix, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>)] = []
+        for (slot, choice) in route.enumerated() {
+            first.append((gate.slice(choice.expert, rows: ff), x, g + slot * ff))
+            first.append((up.slice(choice.expert, rows: ff), x, u + slot * ff))
+        }
+        applyGroup(first, pool: pool)
+        activate(.silu, g, times: u, count: route.count * ff)
+        applyGroup(route.enumerated().map { slot, choice in
+            (down.slice(choice.expert, rows: dim), UnsafePointer(g + slot * ff), y + slot * dim)
+        }, pool: pool)
+        for i in 0..<dim { out[i] = 0 }
+        for (slot, choice) in route.enumerated() {
+            for i in 0..<dim { out[i] += choice.weight * y[slot * dim + i] }
         }
     }
 }

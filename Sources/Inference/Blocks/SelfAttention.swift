@@ -52,9 +52,13 @@ struct SelfAttention: Sendable {
         let qWidth = heads * headDim, kvWidth = kvHeads * headDim
         let qs = scratch.q.pointer
         let (keys, values) = cache.rows(layer: layer, position: start)   // [n, kvWidth] each, in place
-        q.apply(x, into: qs, count: n, pool: pool)                          // [n, qWidth]
-        k.apply(x, into: keys, count: n, outStride: cache.width, pool: pool)
-        v.apply(x, into: values, count: n, outStride: cache.width, pool: pool)
+        if n == 1 {                                                         // decoding: one pool wake-up
+            applyGroup([(q, x, qs), (k, x, keys), (v, x, values)], pool: pool)
+        } else {
+            q.apply(x, into: qs, count: n, pool: pool)                      // [n, qWidth]
+            k.apply(x, into: keys, count: n, outStride: cache.width, pool: pool)
+            v.apply(x, into: values, count: n, outStride: cache.width, pool: pool)
+        }
         for t in 0..<n {
             let qv = qs + t * qWidth, kv = keys + t * cache.width, vv = values + t * cache.width
             if let qBias { for i in 0..<qWidth { qv[i] += qBias[i] } }

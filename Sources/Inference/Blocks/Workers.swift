@@ -1,11 +1,20 @@
+import Base
 import Kernels
 
 /// The cores the forward pass may use: the kernels' thread pool, shared by every product of one model.
 struct Workers: @unchecked Sendable {
     let pool: ThreadPool
     var threads: Int { pool.threads }
+    /// f32 copies of weights and activations for batched products, reused across calls (evaluation is
+    /// serialised per model, so one set per model suffices).
+    let weights = GrowableBuffer(), activations = GrowableBuffer()
 
-    init(threads: Int) { pool = ThreadPool.configured(threads: threads) }
+    /// OpenBLAS is kept to one thread: every product, BLAS ones included, is split across our pool
+    /// instead, so BLAS threads and pool workers never compete for the same cores.
+    init(threads: Int) {
+        pool = ThreadPool(threads: threads)
+        BLAS.setThreads(1)
+    }
 
     /// Runs body(0..<tasks) across the threads; returns when all are done.
     func run(tasks: Int, _ body: (Int) -> Void) { pool.run(tasks: tasks, body) }
@@ -26,6 +35,7 @@ extension Matrix {
     func apply(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int = 1,
                outStride: Int? = nil, pool: Workers?) {
         let stride = outStride ?? rows
+        if n >= Self.gemmThreshold, let pool, applyGEMM(x, into: out, count: n, stride: stride, pool: pool) { return }
         if let bytes = Kernels.activationByteCount(for: type, count: cols),
            let dot = Kernels.quantizedDotKernel(type) {
             let xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes * n, 4), alignment: 16)
@@ -62,6 +72,48 @@ extension Matrix {
         }
     }
 
+    /// Batches at least this large go through BLAS (see applyGEMM); smaller ones through the dot kernels.
+    static let gemmThreshold = 16
+
+    /// The prefill path: the weights dequantized to f32 once per batch, the activations replaced by the
+    /// exact values their int8 copy stands for, and one sgemm. Same numbers as the int8 dots up to
+    /// summation order, several times faster once a batch amortises the dequantization.
+    /// Returns false (nothing done) when a type lacks the kernels this needs.
+    private func applyGEMM(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
+                           stride: Int, pool: Workers) -> Bool {
+        guard Kernels.supports(type) else { return false }
+        let xs = pool.activations.pointer(n * cols)                      // [n, cols]
+        if let actType = Kernels.activationType(for: type), Kernels.supports(actType),
+           let bytes = Kernels.activationByteCount(for: type, count: cols) {
+            let xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 4), alignment: 16)
+            defer { xq.deallocate() }
+            for t in 0..<n {
+                Kernels.quantizeActivations(x + t * cols, count: cols, for: type, into: xq)
+                Kernels.dequantize(type: actType, src: xq, count: cols, into: xs + t * cols)
+            }
+        } else if type == .f16 {
+            for i in 0..<(n * cols) { xs[i] = roundToHalf(x[i]) }
+        } else if type == .f32 {
+            xs.update(from: x, count: n * cols)
+        } else {
+            return false
+        }
+        let w = pool.weights.pointer(rows * cols)                        // [rows, cols]
+        let chunks = max(1, min(rows / 16, 4 * pool.threads))
+        pool.run(tasks: chunks) { c in
+            let begin = rows * c / chunks, end = rows * (c + 1) / chunks
+            Kernels.dequantize(type: type, src: data + begin * rowBytes, count: (end - begin) * cols, into: w + begin * cols)
+        }
+        // One sgemm per thread, each over its share of the output features.
+        let shares = rows >= 64 * pool.threads ? pool.threads : 1
+        pool.run(tasks: shares) { c in
+            let begin = rows * c / shares, end = rows * (c + 1) / shares
+            BLAS.sgemm(m: n, n: end - begin, k: cols, a: xs, lda: cols, b: w + begin * cols, ldb: cols,
+                       transposeB: true, c: out + begin, ldc: stride)
+        }
+        return true
+    }
+
     /// Calls body(r) for every weight row, rows split in chunks across the pool.
     private func forEachRowChunk(pool: Workers?, _ body: (Int) -> Void) {
         let chunks = pool.map { max(1, min(rows / 8, 4 * $0.threads)) } ?? 1
@@ -70,4 +122,54 @@ extension Matrix {
             for r in (rows * c / chunks)..<(rows * (c + 1) / chunks) { body(r) }
         }
     }
+}
+
+/// A scratch buffer that grows to the largest size asked of it and is then reused.
+final class GrowableBuffer: @unchecked Sendable {
+    private var storage = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private var capacity = 1
+
+    func pointer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count > capacity {
+            storage.deallocate()
+            storage = .allocate(capacity: count)
+            capacity = count
+        }
+        return storage
+    }
+
+    deinit { storage.deallocate() }
+}
+
+/// Several single-token products run as one parallel loop (one pool wake-up instead of one per product):
+/// a MoE layer's expert projections, or an FFN's gate and up. Each result equals `Matrix.apply` on its own.
+/// - Parameter products: (weights, x [cols], out [rows]); products sharing an `x` quantize it once.
+func applyGroup(_ products: [(matrix: Matrix, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>)], pool: Workers?) {
+    var quantized: [(x: UnsafePointer<Float>, type: GGMLType, data: UnsafeMutableRawPointer)] = []
+    defer { for q in quantized { q.data.deallocate() } }
+    var group: [MatvecProduct] = []
+    for p in products {
+        let m = p.matrix
+        guard let actType = Kernels.activationType(for: m.type),
+              let bytes = Kernels.activationByteCount(for: m.type, count: m.cols) else {
+            if m.type == .f32 {
+                group.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
+                                           x: UnsafeRawPointer(p.x), quantized: false, out: p.out))
+            } else {
+                m.apply(p.x, into: p.out, pool: pool)   // f16 and others: the general path
+            }
+            continue
+        }
+        let xq: UnsafeMutableRawPointer
+        if let hit = quantized.first(where: { $0.x == p.x && Kernels.activationType(for: $0.type) == actType }) {
+            xq = hit.data
+        } else {
+            xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 4), alignment: 16)
+            Kernels.quantizeActivations(p.x, count: m.cols, for: m.type, into: xq)
+            quantized.append((p.x, m.type, xq))
+        }
+        group.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
+                                   x: UnsafeRawPointer(xq), quantized: true, out: p.out))
+    }
+    group.withUnsafeBufferPointer { Kernels.matvec(group: $0, pool: pool?.pool) }
 }

@@ -10,7 +10,7 @@ public struct InitializeRequest: RequestType, Hashable {
     public var rootPath: String?
     /// Deprecated by LSP in favour of `workspaceFolders`; may end with `/` (ALE does).
     public var rootUri: DocumentURI?
-    /// Quorum's settings; see `Settings` and docs/settings.md.
+    /// Quorum's settings; see `Settings` and README.md.
     public var initializationOptions: LSPAny?
     /// Required by LSP; an absent one is read as empty so minimal clients still start.
     public var capabilities: ClientCapabilities?

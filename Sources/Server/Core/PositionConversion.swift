@@ -1,7 +1,7 @@
 import IDE
 import LanguageServerProtocol
 
-// The only place LSP positions meet UTF-8 offsets. Policy (docs/lsp.md, "Positions"):
+// The only place LSP positions meet UTF-8 offsets. Policy (ARCHITECTURE.md, "Positions"):
 // a character past the line end is clamped to the line end, a character inside a multi-unit character rounds down
 // to its start, and a line past the last line (or a negative number) is an error: -32602 for requests.
 

@@ -3,7 +3,7 @@ import Foundation
 import LanguageServerProtocol
 
 /// Quorum's settings: one schema for `initializationOptions`, `workspace/didChangeConfiguration` and the
-/// `quorum` section of `workspace/configuration`. Documented for users in docs/settings.md.
+/// `quorum` section of `workspace/configuration`. Documented for users in README.md, "Settings".
 ///
 /// ```json
 /// {"model": {"path": "/m/q.gguf", "contextSize": 4096, "threads": 0},
