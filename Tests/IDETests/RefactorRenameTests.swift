@@ -51,4 +51,34 @@ final class RefactorRenameTests: RefactorTestCase {
         XCTAssertEqual(try applied(edit, f, "pkg/app.py"),
                        "from .util import to_slug\nfrom pkg import util\n\n\ndef run(t):\n    return to_slug(t) + util.to_slug(t)\n\n\ndef local(slugify):\n    return slugify\n")
     }
+
+    func testRenamingAModuleNameMovesTheFile() throws {
+        let f = try NavigationFixture([
+            "pkg/__init__.py": "",
+            "pkg/util.py": "def slugify(text):\n    return text\n",
+            "pkg/app.py": "from .util import slugify\nfrom pkg import util\n\nx = util.slugify('a')\n",
+        ])
+        let edit = try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "util"), to: "text")
+        XCTAssertEqual(edit.moves, [FileMove(from: f.path("pkg/util.py"), to: f.path("pkg/text.py"))])
+        XCTAssertEqual(try applied(edit, f, "pkg/app.py"), "from .text import slugify\nfrom pkg import text\n\nx = text.slugify('a')\n")
+        let fromName = try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "import util", offset: 7), to: "text")
+        XCTAssertEqual(fromName, edit)
+        XCTAssertThrowsError(try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "util"), to: "app")) {
+            XCTAssertEqual($0 as? RefactorError, .collision(name: "app", path: "pkg/app.py", line: 1))
+        }
+    }
+
+    func testRenamingAnInstanceAttributeRenamesItsAccesses() throws {
+        let f = try NavigationFixture([
+            "cart.py": "class Cart:\n    def __init__(self):\n        self.items = []\n        self.count = 0\n\n    def add(self, x):\n        self.items.append(x)\n",
+            "use.py": "from cart import Cart\n\nc = Cart()\nprint(c.items)\n",
+        ])
+        let edit = try Rename.rename(index: f.index, path: f.path("cart.py"), at: try point(f, "cart.py", "items"), to: "lines")
+        XCTAssertEqual(try applied(edit, f, "cart.py"),
+                       "class Cart:\n    def __init__(self):\n        self.lines = []\n        self.count = 0\n\n    def add(self, x):\n        self.lines.append(x)\n")
+        XCTAssertEqual(try applied(edit, f, "use.py"), "from cart import Cart\n\nc = Cart()\nprint(c.lines)\n")
+        XCTAssertThrowsError(try Rename.rename(index: f.index, path: f.path("cart.py"), at: try point(f, "cart.py", "items"), to: "count")) {
+            XCTAssertEqual($0 as? RefactorError, .collision(name: "count", path: "cart.py", line: 4))
+        }
+    }
 }

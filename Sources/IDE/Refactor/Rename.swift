@@ -17,6 +17,10 @@ public enum Rename {
         var localScope: Range<Int>?
         /// The definitions renamed, for a workspace symbol.
         var definitions: [SymbolLocation]
+        /// The module file (or package folder) named, for a module: renaming it moves the file.
+        var module: String? = nil
+        /// The file of an instance attribute no index row defines (`self.items = []`): renamed as a member.
+        var attributeFile: String? = nil
     }
 
     /// The name at `point` that a rename would change, or an error saying why there is none.
@@ -30,6 +34,11 @@ public enum Rename {
         }
         let name = leaf.text
         var target = Target(name: name, range: TextRange(leaf), language: language, localScope: nil, definitions: [])
+        // A module named by an import (`from .pricing import x`, `mod shapes;`, `use crate::shapes::area`).
+        if let module = ModuleRename.module(named: leaf, in: path, index: index) {
+            target.module = module
+            return target
+        }
         let symbols = (try? index.symbols(in: path)) ?? []
         // On a definition's own name: that definition, local when it sits inside a function.
         if let i = symbols.lastIndex(where: { $0.selection.startByte == leaf.startByte && $0.name == name }) {
@@ -47,7 +56,14 @@ public enum Rename {
         }
         let defs = Navigation.rankedDefinitions(of: name, from: path, index: index)
             .filter { !isLocalDefinition($0, index: index) }
-        guard !defs.isEmpty else { throw RefactorError.notDefinedInWorkspace(name: name) }
+        guard !defs.isEmpty else {
+            // `self.items` / `this.items` assigned in methods: an attribute of this file's classes.
+            if let object = rules.memberObject(leaf), ["self", "this"].contains(object.text) {
+                target.attributeFile = path
+                return target
+            }
+            throw RefactorError.notDefinedInWorkspace(name: name)
+        }
         target.definitions = defs
         return target
     }
@@ -64,6 +80,7 @@ public enum Rename {
         }
         if newName == target.name { return RefactorEdit() }
         let abs = index.absolutePath(path)
+        if let module = target.module { return try ModuleRename.edit(index: index, module: module, newName: newName) }
         if let scope = target.localScope {
             return try renameLocal(index: index, path: abs, scope: scope, target: target, newName: newName, rules: rules)
         }
@@ -102,8 +119,13 @@ public enum Rename {
                 throw RefactorError.collision(name: newName, path: index.relativePath(def.path), line: other.line)
             }
         }
-        let isMember = target.definitions.contains { [.method, .field].contains($0.symbol.kind) || $0.symbol.parent != nil }
-        let files = affectedFiles(index: index, definitions: target.definitions, name: name, isMember: isMember)
+        let isMember = target.attributeFile != nil
+            || target.definitions.contains { [.method, .field].contains($0.symbol.kind) || $0.symbol.parent != nil }
+        var files = affectedFiles(index: index, definitions: target.definitions, name: name, isMember: isMember)
+        if let file = target.attributeFile {
+            files.insert(file)
+            files.formUnion((try? index.directDependents(of: file)) ?? [])
+        }
         var edit = RefactorEdit()
         for file in files.sorted() {
             guard let language = index.registry.languageName(forPath: file),
@@ -119,6 +141,9 @@ public enum Rename {
                 let member = rules.isMemberAccess(leaf)
                 // A member rename touches member accesses and definitions; a plain name touches plain uses.
                 if leaf.text == newName {
+                    if member, file == target.attributeFile, let object = rules.memberObject(leaf), ["self", "this"].contains(object.text) {
+                        throw RefactorError.collision(name: newName, path: index.relativePath(file), line: leaf.startPoint.row + 1)
+                    }
                     // The new name is already a top-level name of a file that will see the renamed one.
                     if !member, !isMember, rules.isBinding(leaf) || isInImport(leaf), enclosingScope(of: leaf, rules: rules) == nil {
                         throw RefactorError.collision(name: newName, path: index.relativePath(file), line: leaf.startPoint.row + 1)

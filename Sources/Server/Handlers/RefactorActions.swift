@@ -10,7 +10,11 @@ extension LanguageServer {
         let index = try await readyIndex()
         let path = try documentPath(document)
         let selection = try document.utf8Range(of: request.range)
-        let offers = CodeActions.offers(index: index, path: path, selection: selection)
+        var offers = CodeActions.offers(index: index, path: path, selection: selection)
+        // Model actions need a backend; one still loading counts (resolve waits for it), so listing never waits.
+        if assistant.current != nil || assistant.isLoading {
+            offers += ModelActions.offers(index: index, path: path, selection: selection)
+        }
         let only = request.context?.only ?? []
         return offers.filter { offer in only.isEmpty || only.contains { offer.kind == $0 || offer.kind.hasPrefix($0 + ".") } }
             .map { offer in
@@ -38,7 +42,11 @@ extension LanguageServer {
         let index = try await settledIndex()
         let edit: RefactorEdit
         do {
-            edit = try CodeActions.resolve(index: index, path: path, selection: start..<end, id: id)
+            if id.hasPrefix(ModelActions.prefix) {
+                edit = try await modelEdit(index: index, path: path, selection: start..<end, id: id, state: context.state)
+            } else {
+                edit = try CodeActions.resolve(index: index, path: path, selection: start..<end, id: id)
+            }
         } catch let error as RefactorError {
             throw LanguageServer.refactorError(error)
         }
