@@ -200,3 +200,19 @@ async def test_a_document_outside_every_workspace_folder(project):
             assert await s.workspace_symbols("loose") == []
     finally:
         outside.cleanup()
+
+
+async def test_documents_opened_during_the_initial_scan_keep_their_buffer_text(project):
+    many = {f"bulk/mod{i}.py": f"def f{i}():\n    return {i}\n" for i in range(200)}
+    for rel, text in many.items():
+        project.write(rel, text)
+    async with Session.start(project, wait=False) as s:
+        # Opened (with text that is not on disk) while the scan may still run: the editor's buffer wins.
+        s.open("util.py", "def helper(x):\n    return x + 1\n\n\ndef buffered():\n    return 0\n")
+        await s.wait_for_index()
+        assert (await s.status())["indexedFiles"] == 203
+        assert await s.outline("util.py") == ["Function helper", "Function buffered"]
+        assert await s.workspace_symbols("buffered") == ["buffered Function util.py"]
+        found = await s.workspace_symbols("f19")
+        # The exact name, then the prefixes f190…f199, then the fuzzy matches f109…f189.
+        assert [f.split()[0] for f in found] == ["f19"] + [f"f19{i}" for i in range(10)] + [f"f1{i}9" for i in range(9)]
