@@ -276,3 +276,23 @@ async def test_a_file_far_longer_than_the_context_is_trimmed_not_refused(project
         # The tiny model has 256 positions: the prompt fits beside the 64 tokens to generate.
         assert 0 < explained["promptTokens"] <= 256 - 64 - 1
         assert isinstance((await inline(s, "long.py", position))["items"], list)
+
+
+async def test_other_requests_are_answered_while_two_completions_are_in_flight(project):
+    async with Session.start(project, options(maxTokens=200)) as s:
+        await ready(s)
+        s.open("short.py", "def f(x):\n    ")
+        order = []
+        params = structured(s.client, "textDocument/inlineCompletion", {
+            "textDocument": s.doc("short.py"), "position": {"line": 1, "character": 4}, "context": {"triggerKind": 1}})
+        running = [start_request(s.client, "textDocument/inlineCompletion", params, msg_id=name) for name in ("a", "b")]
+        for name, future in zip(("a", "b"), running):
+            future.add_done_callback(lambda _, name=name: order.append(name))
+        # Sent while both completions are in flight (the second waiting for the model): answered at once.
+        # Before the fix, the waiting one blocked the last thread of Swift's pool (one per core here), so this
+        # waited for the first completion to end.
+        assert (await s.status())["requestsInFlight"] in (["a", "b"], ["b", "a"])
+        order.append("status")
+        for future in running:
+            await within(future)
+        assert order[0] == "status", order
