@@ -160,9 +160,14 @@ async def test_text_document_completion_returns_a_completion_list(project):
             position=types.Position(**end_of(text)))))
         assert isinstance(result, types.CompletionList)
         assert result.is_incomplete is True
-        for item in result.items:
-            assert item.detail == "Quorum model suggestion"
+        # Model suggestions are plain-text items; the others are symbols from the index.
+        model_items = [i for i in result.items if i.detail == "Quorum model suggestion"]
+        for item in model_items:
+            assert item.kind == types.CompletionItemKind.Text
             assert item.text_edit.range.start == types.Position(**end_of(text))
+        symbols = {i.label: i for i in result.items if i not in model_items}
+        assert {"circle_area", "report"} <= set(symbols), list(symbols)
+        assert symbols["circle_area"].kind == types.CompletionItemKind.Function
         assert (await stats(s))["completions"] == 1
 
 
@@ -206,7 +211,9 @@ async def test_no_model_means_one_message_and_empty_completions(project):
             result = await within(s.client.text_document_completion_async(types.CompletionParams(
                 text_document=types.TextDocumentIdentifier(uri=s.project.uri("main.py")),
                 position=types.Position(**end_of(text)))))
-            assert list(result.items) == []
+            # Symbol completions only: names from the index, no model suggestion.
+            assert all(i.detail != "Quorum model suggestion" for i in result.items)
+            assert "circle_area" in [i.label for i in result.items]
         shown = [m.message for m in s.client.messages]
         assert len(shown) == 1, shown
         assert "model completions are off" in shown[0]
