@@ -51,4 +51,18 @@ final class RefactorRenameTests: RefactorTestCase {
         XCTAssertEqual(try applied(edit, f, "pkg/app.py"),
                        "from .util import to_slug\nfrom pkg import util\n\n\ndef run(t):\n    return to_slug(t) + util.to_slug(t)\n\n\ndef local(slugify):\n    return slugify\n")
     }
+
+    func testRenamingAModuleNameMovesTheFile() throws {
+        let f = try NavigationFixture([
+            "pkg/__init__.py": "",
+            "pkg/util.py": "def slugify(text):\n    return text\n",
+            "pkg/app.py": "from .util import slugify\nfrom pkg import util\n\nx = util.slugify('a')\n",
+        ])
+        let edit = try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "util"), to: "text")
+        XCTAssertEqual(edit.moves, [FileMove(from: f.path("pkg/util.py"), to: f.path("pkg/text.py"))])
+        XCTAssertEqual(try applied(edit, f, "pkg/app.py"), "from .text import slugify\nfrom pkg import text\n\nx = text.slugify('a')\n")
+        XCTAssertThrowsError(try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "util"), to: "app")) {
+            XCTAssertEqual($0 as? RefactorError, .collision(name: "app", path: "pkg/app.py", line: 1))
+        }
+    }
 }

@@ -56,8 +56,9 @@ async def workspace(files: dict[str, str], options: dict | None = None, root: pa
         opts = {"cacheDir": tempfile.mkdtemp(prefix="quorum-refactor-cache-")}
         opts.update(options or {})
         folder = types.WorkspaceFolder(uri=uri(root), name=root.name)
-        await within(client.initialize_session(init_params(root_uri=uri(root), workspace_folders=[folder],
-                                                           initialization_options=opts)))
+        result = await within(client.initialize_session(init_params(root_uri=uri(root), workspace_folders=[folder],
+                                                                    initialization_options=opts)))
+        client.__dict__["quorum_initialize_result"] = result
         await settle(client)
         yield client, root
     finally:
@@ -80,11 +81,15 @@ async def settle(client):
     raise AssertionError("the index never settled")
 
 
-async def raw(client, method: str, params: dict):
-    """A request with plain-dict params whose answer comes back as plain JSON (camelCase names)."""
+async def raw(client, method: str, params: dict, timeout: float | None = None):
+    """A request with plain-dict params whose answer comes back as plain JSON (camelCase names). `timeout` bounds
+    model-backed requests, which run longer than the default bound on a loaded machine."""
     if method in types.METHOD_TO_TYPES:
         params = client.protocol._converter.structure(params, types.METHOD_TO_TYPES[method][2])
-    result = await request(client, method, params)
+    if timeout is None:
+        result = await request(client, method, params)
+    else:
+        result = await within(client.protocol.send_request_async(method, params), timeout)
     return as_plain(client.protocol._converter.unstructure(result))
 
 
@@ -134,15 +139,23 @@ def apply_edit(edit: dict) -> dict[str, list[pathlib.Path]]:
             deleted.append(old)
             created.append(new)
             continue
+        if change.get("kind") == "create":
+            path = path_of(change["uri"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                path.write_text("")
+                created.append(path)
+            continue
         assert change.get("kind") is None, change
         assert "version" in change["textDocument"], "documentChanges entries carry a version (null when not open)"
         path = path_of(change["textDocument"]["uri"])
         text = path.read_text()
+        if path not in created:
+            changed.append(path)
         for e in sorted(change["edits"], key=lambda e: offset(text, e["range"]["start"]), reverse=True):
             start, end = offset(text, e["range"]["start"]), offset(text, e["range"]["end"])
             text = text[:start] + e["newText"] + text[end:]
         path.write_text(text)
-        changed.append(path)
     return {"changed": changed, "created": created, "deleted": deleted}
 
 

@@ -180,3 +180,30 @@ async def test_rust_rename_updates_use_paths():
             await rename(client, main, line, col, "fn")
         assert error.value.code == -32602 and "Rust" in error.value.message
         await request(client, "quorum/status")
+
+
+async def test_renaming_a_module_name_moves_its_file_and_fixes_every_import():
+    for files, rel, needle, new_name, new_rel, checks in [
+        (PYTHON, "app/main.py", "pricing", "prices", "app/prices.py",
+         {"app/main.py": "from .prices import apply_discount, Cart\n", "app/report.py": "from app import prices\n"}),
+        (RUST, "src/main.rs", "shapes", "geometry", "src/geometry.rs",
+         {"src/main.rs": "mod geometry;\n\nuse crate::geometry::area;\n"}),
+    ]:
+        async with workspace(files) as (client, root):
+            nodes, edges = await graph(client)
+            path = root / rel
+            line, col = position_of(path, needle)
+            edit = await rename(client, path, line, col, new_name)
+            moves = [(c["oldUri"], c["newUri"]) for c in edit["documentChanges"] if c.get("kind") == "rename"]
+            old_rel = next(n for n in nodes if n.endswith("/" + needle + (".py" if rel.endswith(".py") else ".rs")))
+            assert moves == [(uri(root / old_rel), uri(root / new_rel))]
+            assert edit["documentChanges"][-1].get("kind") == "rename", "the move comes after the edits of the old file"
+            reindex(client, apply_edit(edit))
+            assert all(n == 0 for n in parse_errors(root).values()), parse_errors(root)
+            after_nodes, after_edges = await graph(client)
+            fix = lambda n: new_rel if n == old_rel else n  # noqa: E731
+            assert after_nodes == {fix(n) for n in nodes} and after_edges == {(fix(a), fix(b)) for a, b in edges}
+            for f, start in checks.items():
+                assert (root / f).read_text().startswith(start), (root / f).read_text()
+            if rel.endswith(".py"):
+                assert "prices.apply_discount(price, prices.TAX)" in (root / "app/report.py").read_text()

@@ -17,6 +17,8 @@ public enum Rename {
         var localScope: Range<Int>?
         /// The definitions renamed, for a workspace symbol.
         var definitions: [SymbolLocation]
+        /// The module file (or package folder) named, for a module: renaming it moves the file.
+        var module: String? = nil
     }
 
     /// The name at `point` that a rename would change, or an error saying why there is none.
@@ -30,6 +32,11 @@ public enum Rename {
         }
         let name = leaf.text
         var target = Target(name: name, range: TextRange(leaf), language: language, localScope: nil, definitions: [])
+        // A module named by an import (`from .pricing import x`, `mod shapes;`, `use crate::shapes::area`).
+        if let module = ModuleRename.module(named: leaf, in: path, index: index) {
+            target.module = module
+            return target
+        }
         let symbols = (try? index.symbols(in: path)) ?? []
         // On a definition's own name: that definition, local when it sits inside a function.
         if let i = symbols.lastIndex(where: { $0.selection.startByte == leaf.startByte && $0.name == name }) {
@@ -64,6 +71,7 @@ public enum Rename {
         }
         if newName == target.name { return RefactorEdit() }
         let abs = index.absolutePath(path)
+        if let module = target.module { return try ModuleRename.edit(index: index, module: module, newName: newName) }
         if let scope = target.localScope {
             return try renameLocal(index: index, path: abs, scope: scope, target: target, newName: newName, rules: rules)
         }

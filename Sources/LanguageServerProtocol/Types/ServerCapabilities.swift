@@ -84,8 +84,12 @@ public struct SaveOptions: Codable, Hashable, Sendable {
 /// The `workspace` member of the server capabilities.
 public struct WorkspaceServerCapabilities: Codable, Hashable, Sendable {
     public var workspaceFolders: WorkspaceFoldersServerCapabilities?
-    public init(workspaceFolders: WorkspaceFoldersServerCapabilities? = nil) {
+    /// `workspace/willRenameFiles` and friends.
+    public var fileOperations: FileOperationsServerCapabilities?
+    public init(workspaceFolders: WorkspaceFoldersServerCapabilities? = nil,
+                fileOperations: FileOperationsServerCapabilities? = nil) {
         self.workspaceFolders = workspaceFolders
+        self.fileOperations = fileOperations
     }
 }
 

@@ -62,6 +62,10 @@ extension LanguageServer {
         // Refactors.
         case PrepareRenameRequest.method: return .document(PrepareRenameRequest.self, LanguageServer.prepareRename)
         case RenameRequest.method: return .document(RenameRequest.self, LanguageServer.rename)
+        case WillRenameFilesRequest.method: return .workspace(WillRenameFilesRequest.self, LanguageServer.willRenameFiles)
+        case CodeActionRequest.method: return .document(CodeActionRequest.self, LanguageServer.codeAction)
+        case CodeActionResolveRequest.method: return .workspace(CodeActionResolveRequest.self, LanguageServer.resolveCodeAction)
+        case ExecuteCommandRequest.method: return .workspace(ExecuteCommandRequest.self, LanguageServer.executeCommand)
 
         // Completion.
         case InlineCompletionRequest.method: return .document(InlineCompletionRequest.self, LanguageServer.inlineCompletion)

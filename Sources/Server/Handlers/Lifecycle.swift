@@ -35,7 +35,8 @@ extension LanguageServer {
             textDocumentSync: TextDocumentSyncOptions(openClose: true, change: .incremental,
                                                       save: SaveOptions(includeText: false)),
             workspace: WorkspaceServerCapabilities(
-                workspaceFolders: WorkspaceFoldersServerCapabilities(supported: true, changeNotifications: true)),
+                workspaceFolders: WorkspaceFoldersServerCapabilities(supported: true, changeNotifications: true),
+                fileOperations: FileOperationsServerCapabilities(willRename: .init(filters: [.init(scheme: "file", pattern: .init(glob: "**"))]))),
             experimental: .object(["quorum": .object([
                 "status": true, "positionInfo": true, "debugSleep": .bool(options.debugRequests),
                 "stats": true, "explain": true,
@@ -53,6 +54,9 @@ extension LanguageServer {
         advertised.callHierarchyProvider = true
         advertised.documentLinkProvider = DocumentLinkOptions(resolveProvider: false)
         advertised.renameProvider = RenameOptions(prepareProvider: true)
+        advertised.codeActionProvider = CodeActionOptions(
+            codeActionKinds: ["refactor.extract", "refactor.inline", "refactor.rewrite", "source.organizeImports"], resolveProvider: true)
+        advertised.executeCommandProvider = ExecuteCommandOptions(commands: LanguageServer.commands)
         advertised.completionProvider = CompletionOptions(triggerCharacters: [".", "(", " "], resolveProvider: false)
         return InitializeResult(
             capabilities: advertised,
