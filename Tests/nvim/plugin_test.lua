@@ -322,13 +322,37 @@ local function main()
   check(stats.completions >= 2 and stats.backend == "local", "stats " .. vim.inspect(stats))
   say("stats: ok")
 
-  -- 6. Code actions, when offered.
+  -- 6. Code actions, when offered: :QuorumActions -> vim.lsp.buf.code_action -> the choice (vim.ui.select,
+  -- answered here as a user would) -> codeAction/resolve -> the edit applied. Organize imports is
+  -- deterministic: an unused import added at the top of report.py is removed.
   if caps.codeActionProvider then
-    local actions = request(vim.api.nvim_get_current_buf(), "textDocument/codeAction", {
-      textDocument = { uri = vim.uri_from_bufnr(0) },
-      range = { start = { line = 0, character = 0 }, ["end"] = { line = 0, character = 0 } },
-      context = { diagnostics = {} } })
-    say("code actions: " .. #(actions or {}) .. " offered")
+    vim.cmd("edit " .. project .. "/app/report.py")
+    local report_buf = vim.api.nvim_get_current_buf()
+    wait("report.py to attach", function() return quorum.client(report_buf) ~= nil end)
+    vim.api.nvim_buf_set_lines(report_buf, 0, 0, false, { "import sys" })
+    vim.api.nvim_win_set_cursor(0, { 1, 0 })
+    local offered = {}
+    local select = vim.ui.select
+    vim.ui.select = function(items, opts, on_choice)
+      local chosen
+      for i, item in ipairs(items) do
+        local title = opts.format_item and opts.format_item(item) or tostring(item)
+        table.insert(offered, title)
+        if title:find("Organize imports", 1, true) then chosen = i end
+      end
+      if chosen then on_choice(items[chosen], chosen) else on_choice(nil, nil) end
+    end
+    vim.cmd("QuorumActions")
+    wait("organize imports to apply", function()
+      return #offered > 0 and vim.api.nvim_buf_get_lines(report_buf, 0, 1, false)[1] ~= "import sys"
+    end)
+    vim.ui.select = select
+    check(vim.tbl_contains(offered, "Organize imports") or #vim.tbl_filter(function(t) return t:find("Organize imports", 1, true) end, offered) > 0,
+      "offered " .. vim.inspect(offered))
+    local top = vim.api.nvim_buf_get_lines(report_buf, 0, 2, false)
+    check(top[1]:find("^from app.util import") ~= nil, "after organize imports: " .. vim.inspect(top))
+    vim.cmd("silent write")
+    say("code actions: ok (" .. table.concat(offered, "; ") .. ")")
   else
     say("code actions: skipped (the server does not advertise codeActionProvider)")
   end
