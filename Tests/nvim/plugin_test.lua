@@ -357,6 +357,25 @@ local function main()
     say("code actions: skipped (the server does not advertise codeActionProvider)")
   end
 
+  -- 6b. Renaming a module in an import moves its file: the WorkspaceEdit's RenameFile, applied by Neovim.
+  if caps.renameProvider then
+    vim.cmd("edit " .. project .. "/app/main.py")
+    local buf = vim.api.nvim_get_current_buf()
+    local row = vim.fn.search("^from app\\.util import", "n")
+    check(row > 0, "no `from app.util import` in main.py: " .. vim.inspect(vim.api.nvim_buf_get_lines(buf, 0, -1, false)))
+    local edit = request(buf, "textDocument/rename", { textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = row - 1, character = #"from app." }, newName = "helpers" })
+    vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding)
+    vim.cmd("silent wall")
+    check(vim.fn.filereadable(project .. "/app/helpers.py") == 1, "app/helpers.py was not created")
+    check(vim.fn.filereadable(util_path) == 0, "app/util.py is still there")
+    for _, file in ipairs({ "app/main.py", "app/report.py" }) do
+      local text_now = table.concat(lines_of(project .. "/" .. file), "\n")
+      check(text_now:find("from app.helpers import", 1, true) and not text_now:find("app.util", 1, true), file .. ":\n" .. text_now)
+    end
+    say("module rename (file move): ok")
+  end
+
   -- 7. Typing: the rest runs from Neovim's main loop (see `typing` below), which handles typed keys.
   return client
 end
