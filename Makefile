@@ -6,10 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 SWIFT_FLAGS ?=
-APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz
+APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz emacs-nox elpa-eglot node-typescript
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
-.PHONY: setup apt grammars venv models build release test test-swift test-e2e test-nvim test-editors demo bench clean
+.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-nvim test-editors demo bench clean
 
 setup: apt grammars venv models
 
@@ -72,7 +72,16 @@ ENGINE ?= local
 demo: setup release
 	$(VPY) scripts/demo.py --quorum .build/release/quorum $(if $(filter remote,$(ENGINE)),--remote,)
 
-bench: setup release
+# Random-weight qwen3moe models of a realistic shape for `make bench` (about 4.6 GB in the models folder,
+# written once, a few minutes). Their vocabulary is Qwen's, from dashscope's qwen.tiktoken: dashscope is
+# installed without its dependencies (only that data file is used), and only here, not for the tests.
+bench-models: venv
+	@$(VPY) -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('dashscope') is None)" \
+	  || $(VPY) -m pip install -q --no-deps dashscope==2.0.2
+	$(VPY) scripts/make_bench_models.py
+
+# Quorum against llama.cpp and ctags on this machine; prints ratios and writes Benchmarks/RESULTS.md.
+bench: setup release bench-models
 	$(VPY) Benchmarks/run.py --quorum .build/release/quorum
 
 clean:

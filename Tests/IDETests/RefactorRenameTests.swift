@@ -65,4 +65,18 @@ final class RefactorRenameTests: RefactorTestCase {
             XCTAssertEqual($0 as? RefactorError, .collision(name: "app", path: "pkg/app.py", line: 1))
         }
     }
+
+    func testRenamingAnInstanceAttributeRenamesItsAccesses() throws {
+        let f = try NavigationFixture([
+            "cart.py": "class Cart:\n    def __init__(self):\n        self.items = []\n        self.count = 0\n\n    def add(self, x):\n        self.items.append(x)\n",
+            "use.py": "from cart import Cart\n\nc = Cart()\nprint(c.items)\n",
+        ])
+        let edit = try Rename.rename(index: f.index, path: f.path("cart.py"), at: try point(f, "cart.py", "items"), to: "lines")
+        XCTAssertEqual(try applied(edit, f, "cart.py"),
+                       "class Cart:\n    def __init__(self):\n        self.lines = []\n        self.count = 0\n\n    def add(self, x):\n        self.lines.append(x)\n")
+        XCTAssertEqual(try applied(edit, f, "use.py"), "from cart import Cart\n\nc = Cart()\nprint(c.lines)\n")
+        XCTAssertThrowsError(try Rename.rename(index: f.index, path: f.path("cart.py"), at: try point(f, "cart.py", "items"), to: "count")) {
+            XCTAssertEqual($0 as? RefactorError, .collision(name: "count", path: "cart.py", line: 4))
+        }
+    }
 }

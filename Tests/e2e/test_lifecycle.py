@@ -16,11 +16,12 @@ async def test_initialize_reports_server_and_only_implemented_capabilities(clien
     assert caps.position_encoding == types.PositionEncodingKind.Utf16
     assert caps.text_document_sync.change == types.TextDocumentSyncKind.Incremental
     assert caps.text_document_sync.open_close is True
-    # Nothing is advertised that is not implemented (hover is not); what is implemented is advertised.
+    # Nothing is advertised that is not implemented (no hover yet); what is implemented is advertised.
     assert caps.hover_provider is None
-    assert caps.rename_provider is None or caps.rename_provider
-    assert caps.completion_provider is not None
-    assert caps.definition_provider is True
+    assert caps.completion_provider.trigger_characters == [".", "(", " "] or \
+        tuple(caps.completion_provider.trigger_characters) == (".", "(", " ")
+    assert caps.definition_provider is True and caps.references_provider is True
+    assert caps.inline_completion_provider is True
     status = await request(client, "quorum/status")
     assert field(status, "state") == "running"
 

@@ -3,7 +3,15 @@
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import as_plain, field, init_params, request, settings_messages, within
+from conftest import as_plain, field, init_params, request, within
+
+
+NO_MODEL = "Quorum: model completions are off"
+
+
+def shown(client) -> list[str]:
+    """Messages shown, without the one notice that no model is configured (these tests configure none)."""
+    return [m.message for m in client.messages if not m.message.startswith(NO_MODEL)]
 
 
 async def settings(client):
@@ -14,7 +22,7 @@ async def test_defaults_with_empty_or_null_options(client: LanguageClient):
     await within(client.initialize_session(init_params(initialization_options={})))
     s = await settings(client)
     assert s["model"]["contextSize"] == 4096 and s["exclude"] == [] and s["languages"] == {}
-    assert settings_messages(client) == []
+    assert shown(client) == []
 
 
 async def test_valid_initialization_options(client: LanguageClient):
@@ -24,24 +32,32 @@ async def test_valid_initialization_options(client: LanguageClient):
     s = await settings(client)
     assert s["model"] == {"path": "/m/q.gguf", "contextSize": 2048, "threads": 2}
     assert s["cacheDir"] == "/tmp/qc" and s["languages"] == {"python": False} and s["exclude"] == ["**/gen/**"]
-    assert settings_messages(client) == []
+    # The settings are valid; the model file they name does not exist, which is told once.
+    await request(client, "quorum/stats")
+    for _ in range(500):
+        if client.messages:
+            break
+        await request(client, "quorum/status")
+    assert [m.message for m in client.messages] == [
+        "Quorum: model completions are off: the model file /m/q.gguf does not exist; fix model.path "
+        "(run `make models` for the default model)"]
 
 
 async def test_bad_settings_are_named_once_and_ignored(client: LanguageClient):
     options = {"model": {"contextSize": "large"}, "colour": "red"}
     await within(client.initialize_session(init_params(initialization_options=options)))
     await request(client, "quorum/status")  # initialized (which reports) was handled before this answer.
-    assert len(settings_messages(client)) == 1
-    shown = settings_messages(client)[0]
-    assert "`model.contextSize`" in shown.message and "`colour`" in shown.message
-    assert shown.type == types.MessageType.Warning
+    problems = [m for m in client.messages if not m.message.startswith(NO_MODEL)]
+    assert len(problems) == 1
+    assert "`model.contextSize`" in problems[0].message and "`colour`" in problems[0].message
+    assert problems[0].type == types.MessageType.Warning
     # The same bad settings pushed again are not shown again; a new problem is.
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=options))
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"quorum": {"exclude": "x"}}))
     s = await settings(client)
     assert s["model"]["contextSize"] == 4096 and s["exclude"] == []
-    assert len(settings_messages(client)) == 2
-    assert "`exclude`" in settings_messages(client)[1].message
+    assert len(shown(client)) == 2
+    assert "`exclude`" in shown(client)[1]
 
 
 async def test_pushed_settings_override_initialization_options(client: LanguageClient):
@@ -50,7 +66,7 @@ async def test_pushed_settings_override_initialization_options(client: LanguageC
         types.DidChangeConfigurationParams(settings={"quorum": {"model": {"threads": 6}}, "otherServer": {"x": 1}}))
     s = await settings(client)
     assert s["model"]["threads"] == 6 and s["model"]["contextSize"] == 1024
-    assert settings_messages(client) == []
+    assert shown(client) == []
 
 
 async def test_settings_are_pulled_when_the_client_supports_it(client: LanguageClient):

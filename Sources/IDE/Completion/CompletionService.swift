@@ -96,9 +96,14 @@ public final class CompletionService: @unchecked Sendable {
         explanation.phasesMs["context"] = (clock.now - start).milliseconds
         start = clock.now
 
+        // The prompt and the tokens to generate share the context: a large `maxTokens` shrinks the prompt
+        // instead of making every request fail with "prompt too long". 32 tokens stay free for what the
+        // builder does not count against the file's share (FIM markers, repository name, file path).
+        var budget = promptBudget
+        if let limit = backend.contextLimit { budget = min(budget, max(16, limit - query.maxTokens - 32)) }
         let language = registry?.languageName(forPath: query.path).flatMap { registry?.manifests[$0] }
         let comment = language?.lineComment ?? "//"
-        let builder = PromptBuilder(template: backend.template, budget: promptBudget, repositoryName: query.repositoryName,
+        let builder = PromptBuilder(template: backend.template, budget: budget, repositoryName: query.repositoryName,
                                     lineComment: comment)
         let prompt = builder.build(path: query.path, prefix: kept, suffix: suffix, context: query.context, counter: backend)
         explanation.usesFIM = prompt.usesFIM

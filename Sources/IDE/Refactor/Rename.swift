@@ -19,6 +19,8 @@ public enum Rename {
         var definitions: [SymbolLocation]
         /// The module file (or package folder) named, for a module: renaming it moves the file.
         var module: String? = nil
+        /// The file of an instance attribute no index row defines (`self.items = []`): renamed as a member.
+        var attributeFile: String? = nil
     }
 
     /// The name at `point` that a rename would change, or an error saying why there is none.
@@ -54,7 +56,14 @@ public enum Rename {
         }
         let defs = Navigation.rankedDefinitions(of: name, from: path, index: index)
             .filter { !isLocalDefinition($0, index: index) }
-        guard !defs.isEmpty else { throw RefactorError.notDefinedInWorkspace(name: name) }
+        guard !defs.isEmpty else {
+            // `self.items` / `this.items` assigned in methods: an attribute of this file's classes.
+            if let object = rules.memberObject(leaf), ["self", "this"].contains(object.text) {
+                target.attributeFile = path
+                return target
+            }
+            throw RefactorError.notDefinedInWorkspace(name: name)
+        }
         target.definitions = defs
         return target
     }
@@ -110,8 +119,13 @@ public enum Rename {
                 throw RefactorError.collision(name: newName, path: index.relativePath(def.path), line: other.line)
             }
         }
-        let isMember = target.definitions.contains { [.method, .field].contains($0.symbol.kind) || $0.symbol.parent != nil }
-        let files = affectedFiles(index: index, definitions: target.definitions, name: name, isMember: isMember)
+        let isMember = target.attributeFile != nil
+            || target.definitions.contains { [.method, .field].contains($0.symbol.kind) || $0.symbol.parent != nil }
+        var files = affectedFiles(index: index, definitions: target.definitions, name: name, isMember: isMember)
+        if let file = target.attributeFile {
+            files.insert(file)
+            files.formUnion((try? index.directDependents(of: file)) ?? [])
+        }
         var edit = RefactorEdit()
         for file in files.sorted() {
             guard let language = index.registry.languageName(forPath: file),
@@ -127,6 +141,9 @@ public enum Rename {
                 let member = rules.isMemberAccess(leaf)
                 // A member rename touches member accesses and definitions; a plain name touches plain uses.
                 if leaf.text == newName {
+                    if member, file == target.attributeFile, let object = rules.memberObject(leaf), ["self", "this"].contains(object.text) {
+                        throw RefactorError.collision(name: newName, path: index.relativePath(file), line: leaf.startPoint.row + 1)
+                    }
                     // The new name is already a top-level name of a file that will see the renamed one.
                     if !member, !isMember, rules.isBinding(leaf) || isInImport(leaf), enclosingScope(of: leaf, rules: rules) == nil {
                         throw RefactorError.collision(name: newName, path: index.relativePath(file), line: leaf.startPoint.row + 1)

@@ -65,7 +65,12 @@ extension LanguageServer {
                  _ context: RequestContext) async throws -> LSPAny {
         let offset = try document.utf8Offset(of: request.position)
         let mode: CompletionPostProcessor.Mode = request.mode == "line" ? .singleLine : .multiLine
+        let hadBackend = assistant.current != nil
         guard let outcome = try await runCompletion(document, offset: offset, mode: mode, context: context) else {
+            // With a backend, no outcome means a later edit made the request stale: say so (ContentModified).
+            if hadBackend || assistant.current != nil {
+                throw ResponseError(code: -32801, message: "the document changed while explaining; ask again")
+            }
             throw ResponseError(code: -32603, message: assistant.modelError
                 ?? "no model is configured: set model.path or engine.url (quorum/explain needs a model)")
         }

@@ -15,6 +15,8 @@ final class IndexHost: @unchecked Sendable {
     private var index: Index?
     private var roots: [String] = []
     private var scanning: Task<Void, Never>?
+    /// Which scan `scanning` is: a scan that ends clears `scanning` only if no newer scan replaced it.
+    private var scanGeneration = 0
     private(set) var openError: String?
     private(set) var lastReport: IndexReport?
     private let edits = DispatchQueue(label: "quorum.index.edits")
@@ -33,7 +35,7 @@ final class IndexHost: @unchecked Sendable {
         }
         if same { return }
         old?.cancel()
-        scanning?.cancel()
+        lock.withLock { scanning }?.cancel()
         guard !newRoots.isEmpty else {
             lock.withLock { index = nil; roots = [] }
             return
@@ -50,7 +52,13 @@ final class IndexHost: @unchecked Sendable {
                 logger.info("\(line)")
             }))
             lock.withLock { index = opened; roots = newRoots; openError = nil }
-            let task = Task.detached { [self] in
+            // The task is created and recorded under the lock, so its own `scanning = nil` at the end (which
+            // takes the lock) always comes after: a scan finishing fast never leaves `indexing` true for ever.
+            lock.lock()
+            defer { lock.unlock() }
+            scanGeneration += 1
+            let generation = scanGeneration
+            scanning = Task.detached { [self] in
                 let reporter = await progress("Indexing")
                 let started = Date()
                 var last = Date.distantPast
@@ -63,16 +71,15 @@ final class IndexHost: @unchecked Sendable {
                                              percentage: total > 0 ? done * 100 / total : 100)
                         }
                     }
-                    lock.withLock { lastReport = result }
+                    lock.withLock { if scanGeneration == generation { lastReport = result } }
                     reporter?.end(message: "\(result.total) files, \(result.parsed) parsed")
                     logger.info("index of \(newRoots): \(result.total) files, \(result.parsed) parsed, \(result.unchanged) unchanged, \(result.removedPaths.count) removed in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
                 } catch {
                     reporter?.end(message: "failed")
                     report("Quorum: indexing failed: \(error)")
                 }
-                lock.withLock { scanning = nil }
+                lock.withLock { if scanGeneration == generation { scanning = nil } }
             }
-            lock.withLock { scanning = task }
         } catch {
             let text = "\(error)"
             lock.withLock { openError = text }
