@@ -15,7 +15,12 @@ Truncating to the first N ranks keeps a valid vocabulary, since a rank's parts a
 The Gemma 3 model carries a small synthetic SentencePiece vocabulary with Gemma's conventions
 (control tokens first, BOS 2, EOS 1, byte-fallback tokens, user-defined newline runs, scores).
 
-Output is deterministic for a given seed, so the files can be regenerated and compared by sha256.
+Models: qwen3moe (f32, Q8_0, and Q4_K_M quantized by llama.cpp's own quantizer, since gguf-py has no
+K-quant quantizer; skipped without llama-cpp-python), qwen3 (f32, and with YaRN), qwen2 (f32), gemma3 (f32, Q8_0).
+Output is deterministic, so the files can be regenerated and compared by sha256. The committed copies live
+in Tests/InferenceTests/Models; regenerate them and then the goldens (scripts/make_goldens.py) together:
+
+    /opt/peer-venv/bin/python scripts/make_tiny_models.py Tests/InferenceTests/Models
 
 Usage: make_tiny_models.py OUT_DIR [--tiktoken PATH] [--ranks N]
 """

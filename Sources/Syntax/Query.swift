@@ -63,8 +63,9 @@ public final class Query: @unchecked Sendable {
         var names: [String] = []
         for id in 0..<ts_query_capture_count(query) {
             var length: UInt32 = 0
-            let ptr = ts_query_capture_name_for_id(query, id, &length)!
-            names.append(String(decoding: UnsafeRawBufferPointer(start: ptr, count: Int(length)), as: UTF8.self))
+            // libtree-sitter returns a name for every id below the capture count; "" would only hide a bug.
+            let ptr = ts_query_capture_name_for_id(query, id, &length)
+            names.append(ptr.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self) } ?? "")
         }
         captureNames = names
         if let allowed = allowedCaptures {
@@ -102,7 +103,7 @@ public final class Query: @unchecked Sendable {
         guard let steps = ts_query_predicates_for_pattern(q, pattern, &count), count > 0 else { return [] }
         func string(_ id: UInt32) -> String {
             var length: UInt32 = 0
-            let ptr = ts_query_string_value_for_id(q, id, &length)!
+            guard let ptr = ts_query_string_value_for_id(q, id, &length) else { return "" }
             return String(decoding: UnsafeRawBufferPointer(start: ptr, count: Int(length)), as: UTF8.self)
         }
         var result: [QueryPredicate] = []

@@ -43,8 +43,9 @@ public final class Tree: @unchecked Sendable {
     public var rootNode: Node { Node(raw: ts_tree_root_node(raw), tree: self) }
 
     /// A copy that another thread may use; the two share structure.
-    public func copy() -> Tree {
-        Tree(raw: ts_tree_copy(raw)!, language: language, source: source)
+    /// Nil only if libtree-sitter could not allocate.
+    public func copy() -> Tree? {
+        ts_tree_copy(raw).map { Tree(raw: $0, language: language, source: source) }
     }
 
     /// Tells the tree about an edit so that the next parse can reuse the unchanged parts.

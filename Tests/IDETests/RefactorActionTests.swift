@@ -56,4 +56,21 @@ final class RefactorActionTests: RefactorTestCase {
         XCTAssertEqual(try applied(ts, f, "m.ts"),
                        "import React from 'react';\nimport { a, z } from './z';\n\nexport const v = a + z + React;\n")
     }
+
+    func testExtractAndInlineInTypeScriptGoAndRust() throws {
+        let f = try NavigationFixture([
+            "m.ts": "export function f(a: number): number {\n  return a * 2 + 1;\n}\n",
+            "m.go": "package m\n\nfunc F(a int) int {\n\tb := a * 2\n\treturn b + 1\n}\n",
+            "m.rs": "fn f(a: i32) -> i32 {\n    a * 2 + 1\n}\n",
+        ])
+        let ts = try CodeActions.resolve(index: f.index, path: f.path("m.ts"), selection: try bytes(f, "m.ts", "a * 2"),
+                                         id: CodeActions.extractVariable)
+        XCTAssertEqual(try applied(ts, f, "m.ts"), "export function f(a: number): number {\n  const extracted = a * 2;\n  return extracted + 1;\n}\n")
+        let at = try bytes(f, "m.go", "b :=").lowerBound
+        let go = try CodeActions.resolve(index: f.index, path: f.path("m.go"), selection: at..<at, id: CodeActions.inlineVariable)
+        XCTAssertEqual(try applied(go, f, "m.go"), "package m\n\nfunc F(a int) int {\n\treturn (a * 2) + 1\n}\n")
+        let rs = try CodeActions.resolve(index: f.index, path: f.path("m.rs"), selection: try bytes(f, "m.rs", "a * 2"),
+                                         id: CodeActions.extractVariable)
+        XCTAssertEqual(try applied(rs, f, "m.rs"), "fn f(a: i32) -> i32 {\n    let extracted = a * 2;\n    extracted + 1\n}\n")
+    }
 }

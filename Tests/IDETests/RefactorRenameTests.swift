@@ -61,6 +61,8 @@ final class RefactorRenameTests: RefactorTestCase {
         let edit = try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "util"), to: "text")
         XCTAssertEqual(edit.moves, [FileMove(from: f.path("pkg/util.py"), to: f.path("pkg/text.py"))])
         XCTAssertEqual(try applied(edit, f, "pkg/app.py"), "from .text import slugify\nfrom pkg import text\n\nx = text.slugify('a')\n")
+        let fromName = try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "import util", offset: 7), to: "text")
+        XCTAssertEqual(fromName, edit)
         XCTAssertThrowsError(try Rename.rename(index: f.index, path: f.path("pkg/app.py"), at: try point(f, "pkg/app.py", "util"), to: "app")) {
             XCTAssertEqual($0 as? RefactorError, .collision(name: "app", path: "pkg/app.py", line: 1))
         }

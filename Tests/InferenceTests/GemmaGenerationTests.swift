@@ -12,6 +12,32 @@ final class GemmaGenerationTests: XCTestCase {
         XCTAssertTrue(result.text.contains("n"), result.text)
     }
 
+    /// The decoding path (one token at a time through the int8 dots, not the batched BLAS one), teacher-
+    /// forced along llama.cpp's greedy continuation: same top-1 wherever llama.cpp's margin exceeds 1.0.
+    /// Below that Gemma's logits are at the peer's own noise: llama.cpp itself moves them by up to 1.61
+    /// between batched and one-token evaluation; our decode path differs from its batch by at most ~1.6 and
+    /// flipped only positions with margins of 0.07–0.68 when measured.
+    func testDecodePathAgreesWithLlamaCpp() throws {
+        let model = try Fixtures.model(try Fixtures.requireGemma())
+        let golden: LogitsGolden = try Fixtures.golden("gemma3-270m.logits.json")
+        var decisive = 0, agree = 0, maxDiff = 0.0
+        for prompt in golden.prompts {
+            let cache = model.makeCache(capacity: 256)
+            var rows = try model.evaluate(prompt.tokens, cache: cache, logits: .last)
+            for t in prompt.greedy.dropLast() { rows += try model.evaluate([t], cache: cache, logits: .last) }
+            for (row, expected) in zip(rows, prompt.positions[(prompt.tokens.count - 1)...]) {
+                for pair in expected.top { maxDiff = max(maxDiff, abs(Double(row[Int(pair[0])]) - pair[1])) }
+                guard expected.margin > 1.0 else { continue }
+                decisive += 1
+                if TokenID(Sampler.argmax(row)) == expected.best { agree += 1 }
+            }
+        }
+        print("gemma3-270m decode path: top-1 \(agree)/\(decisive) where margin > 1.0, max |Δlogit| \(maxDiff)")
+        XCTAssertEqual(agree, decisive)
+        XCTAssertGreaterThan(decisive, 50)
+        XCTAssertLessThan(maxDiff, 2.5)
+    }
+
     /// `quorum generate` streams only the generated text to stdout and its timings to stderr.
     func testGenerateCommand() throws {
         let model = try Fixtures.requireGemma()

@@ -9,8 +9,12 @@ enum ModuleRename {
     /// path resolved into the workspace (`pricing` in `from .pricing import x`, `shapes` in `mod shapes;`).
     static func module(named leaf: Node, in path: String, index: Index) -> String? {
         for row in (try? index.imports(in: path)) ?? [] {
-            guard row.moduleRange.startByte <= leaf.startByte, leaf.endByte <= row.moduleRange.endByte,
-                  let target = row.targets.first(where: { !NodeID.isExternal($0) }) else { continue }
+            let inModule = row.moduleRange.startByte <= leaf.startByte && leaf.endByte <= row.moduleRange.endByte
+            // `from pkg import pricing` names the submodule `pricing` in its import list.
+            let inNames = row.range.startByte <= leaf.startByte && leaf.endByte <= row.range.endByte && row.names.contains(leaf.text)
+            guard inModule || inNames,
+                  let target = row.targets.first(where: { !NodeID.isExternal($0) && PathMath.base(PathMath.stem($0)) == leaf.text })
+                    ?? (inModule ? row.targets.first(where: { !NodeID.isExternal($0) }) : nil) else { continue }
             let base = PathMath.base(target)
             if ["__init__.py", "mod.rs"].contains(base), PathMath.base(PathMath.dir(target)) == leaf.text {
                 return PathMath.dir(target)

@@ -102,6 +102,30 @@ final class Assistant: @unchecked Sendable {
 
     func recordStale() { lock.withLock { stale += 1 } }
 
+    /// Guarded by `lock`: true from a backend failure until its next success.
+    private var failing = false
+    private(set) var backendFailures = 0
+
+    /// Records a failed completion; tells the user only when a failing period starts.
+    func backendFailed(_ error: Error, tell: (String) -> Void) {
+        let first = lock.withLock { () -> Bool in
+            backendFailures += 1
+            defer { failing = true }
+            return !failing
+        }
+        log.warning("completion backend failed: \(error)")
+        if first {
+            tell("Quorum: model completions are unavailable (\(error)); showing symbol completions only until the "
+                 + "model answers again")
+        }
+    }
+
+    /// Records a successful completion; ends a failing period.
+    func backendSucceeded(tell: (String) -> Void) {
+        let recovered = lock.withLock { () -> Bool in defer { failing = false }; return failing }
+        if recovered { tell("Quorum: model completions are back") }
+    }
+
     func lastExplanation(uri: String) -> CompletionExplanation? { lock.withLock { explanations[uri] } }
 
     /// The remote backend's health, when the backend is remote.

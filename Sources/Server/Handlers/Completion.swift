@@ -1,5 +1,6 @@
 import Foundation
 import IDE
+import Syntax
 import LanguageServerProtocol
 
 extension LanguageServer {
@@ -35,6 +36,27 @@ extension LanguageServer {
                     _ context: RequestContext) async throws -> CompletionList {
         let offset = try document.utf8Offset(of: request.position)
         var items: [CompletionItem] = []
+        // Symbols from the index first: they are cheap and exact.
+        if let path = LanguageServer.path(ofURI: document.uri), let index = indexHost.current {
+            await indexHost.drain()
+            var start = offset
+            let bytes = document.document.bytes
+            while start > 0, bytes[start - 1] == 95 || (bytes[start - 1] | 0x20 >= 97 && bytes[start - 1] | 0x20 <= 122)
+                || (bytes[start - 1] >= 48 && bytes[start - 1] <= 57) { start -= 1 }
+            let wordRange = document.range(ofUTF8Range: start..<offset)
+            for (i, c) in SymbolCompletion.candidates(index: index, path: path, text: bytes, offset: offset).enumerated() {
+                var extra: [TextEdit]?
+                if let line = c.importLine, let at = c.importOffset {
+                    let p = document.position(ofUTF8Offset: at)
+                    extra = [TextEdit(range: LSPRange(start: p, end: p), newText: line)]
+                }
+                items.append(CompletionItem(label: c.name, kind: LanguageServer.completionKind(c.kind),
+                                            detail: c.source == .importable ? "import from \(c.definedIn)" : c.definedIn,
+                                            sortText: "1\(c.source == .importable ? "9" : "0")\(String(format: "%04d", i))",
+                                            filterText: c.name, textEdit: TextEdit(range: wordRange, newText: c.name),
+                                            additionalTextEdits: extra))
+            }
+        }
         if let outcome = try await runCompletion(document, offset: offset, mode: .singleLine, context: context) {
             let here = LSPRange(start: request.position, end: request.position)
             for (i, candidate) in outcome.candidates.enumerated() {
@@ -105,12 +127,41 @@ extension LanguageServer {
             context: await completionContext(document, offset: offset, state: context.state),
             repositoryName: context.state.roots.first?.name ?? "workspace",
             maxTokens: settings.completion.maxTokens, candidates: settings.completion.candidates)
-        let outcome = try await service.complete(query) { Task.isCancelled || isStale() }
+        let outcome: (candidates: [CompletionCandidate], explanation: CompletionExplanation)
+        do {
+            outcome = try await service.complete(query) { Task.isCancelled || isStale() }
+            assistant.backendSucceeded { [weak self] text in self?.logToClient(.info, text) }
+        } catch let error as CompletionError {
+            throw ResponseError(code: -32603, message: "\(error)")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // A failing backend (a server that is down, slow or answering errors) degrades completions to
+            // symbol-only; the user hears about it once per failing period, not once per keystroke.
+            assistant.backendFailed(error) { [weak self] text in self?.showMessage(.warning, text) }
+            return nil
+        }
         let cancelled = Task.isCancelled || isStale()
         assistant.record(outcome.explanation, uri: uri, wasCancelled: cancelled)
         if isStale() { assistant.recordStale(); return nil }
         try Task.checkCancellation()
         return outcome
+    }
+
+    /// LSP CompletionItemKind of a symbol kind.
+    static func completionKind(_ kind: SymbolKind) -> Int {
+        switch kind {
+        case .function, .macro: return 3
+        case .method: return 2
+        case .class, .struct: return 7
+        case .enum: return 13
+        case .interface, .protocol, .trait: return 8
+        case .variable: return 6
+        case .constant: return 21
+        case .field: return 5
+        case .module: return 9
+        case .type: return 25
+        }
     }
 
     /// Multi-line at the start of a line or after a block opener; single-line in the middle of a line.
