@@ -116,7 +116,7 @@ class Session:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def start(cls, project: Project, options: dict | None = None, capabilities=None):
+    async def start(cls, project: Project, options: dict | None = None, capabilities=None, wait: bool = True):
         assert os.path.isfile(os.path.join(GRAMMARS, "python", "parser.so")), \
             f"no compiled grammars in {GRAMMARS}: run `make grammars`"
         config = ClientServerConfig(server_command=server_command(), server_env=server_env(QUORUM_GRAMMAR_DIR=GRAMMARS))
@@ -128,7 +128,8 @@ class Session:
             await within(client.initialize_session(init_params(
                 root_uri=project.root.as_uri(), initialization_options=opts,
                 capabilities=capabilities or types.ClientCapabilities())))
-            await session.wait_for_index()
+            if wait:
+                await session.wait_for_index()
             yield session
         finally:
             try:

@@ -247,3 +247,52 @@ async def test_explain_takes_definitions_from_an_edited_unsaved_buffer(project):
         # The new function exists only in the editor's buffer of geometry.py, not on disk.
         assert pieces["ring_width"]["path"] == "geometry.py" and pieces["ring_width"]["included"] is True
         assert pieces["circle_area"]["path"] == "geometry.py"
+
+
+async def test_a_model_configured_later_by_pushed_settings_serves_completions(project):
+    async with Session.start(project, {}) as s:
+        text = project.text("main.py")
+        s.open("main.py", text)
+        assert (await inline(s, "main.py", end_of(text)))["items"] == []
+        s.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"quorum": options()}))
+        status = await ready(s)
+        assert status["completionBackend"] == "qwen3moe from tiny-qwen3moe-f32.gguf"
+        assert len((await inline(s, "main.py", end_of(text)))["items"]) >= 1
+        # Only the first notice (no model) was shown; loading the model later says nothing more.
+        assert [m.message for m in s.client.messages if "model completions are off" in m.message] == [
+            m.message for m in s.client.messages]
+        assert len(s.client.messages) == 1
+
+
+async def test_a_file_far_longer_than_the_context_is_trimmed_not_refused(project):
+    body = "".join(f"def function_number_{i}(value):\n    return value * {i}\n\n\n" for i in range(300))
+    project.write("long.py", body + "def last(value):\n    return \n\n\n" + body)
+    async with Session.start(project, options(maxTokens=64)) as s:
+        await ready(s)
+        s.open("long.py")
+        position = s.at("long.py", "def last(value):\n    return ", offset=len("def last(value):\n    return "))
+        explained = as_plain(await request(s.client, "quorum/explain", {"textDocument": s.doc("long.py"), "position": position}))
+        # The tiny model has 256 positions: the prompt fits beside the 64 tokens to generate.
+        assert 0 < explained["promptTokens"] <= 256 - 64 - 1
+        assert isinstance((await inline(s, "long.py", position))["items"], list)
+
+
+async def test_other_requests_are_answered_while_two_completions_are_in_flight(project):
+    async with Session.start(project, options(maxTokens=200)) as s:
+        await ready(s)
+        s.open("short.py", "def f(x):\n    ")
+        order = []
+        params = structured(s.client, "textDocument/inlineCompletion", {
+            "textDocument": s.doc("short.py"), "position": {"line": 1, "character": 4}, "context": {"triggerKind": 1}})
+        running = [start_request(s.client, "textDocument/inlineCompletion", params, msg_id=name) for name in ("a", "b")]
+        for name, future in zip(("a", "b"), running):
+            future.add_done_callback(lambda _, name=name: order.append(name))
+        # Sent while both completions are in flight (the second waiting for the model): answered at once.
+        # Before the fix, the waiting one blocked the last thread of Swift's pool (one per core here), so this
+        # waited for the first completion to end.
+        assert (await s.status())["requestsInFlight"] in (["a", "b"], ["b", "a"])
+        order.append("status")
+        for future in running:
+            await within(future)
+        assert order[0] == "status", order

@@ -4,6 +4,7 @@ files with syntax errors are indexed, and positions are UTF-16 with non-ASCII te
 import os
 
 import pytest
+from pygls.exceptions import JsonRpcException
 from lsprotocol import types
 
 from conftest import as_plain, request
@@ -200,3 +201,41 @@ async def test_a_document_outside_every_workspace_folder(project):
             assert await s.workspace_symbols("loose") == []
     finally:
         outside.cleanup()
+
+
+async def test_documents_opened_during_the_initial_scan_keep_their_buffer_text(project):
+    many = {f"bulk/mod{i}.py": f"def f{i}():\n    return {i}\n" for i in range(200)}
+    for rel, text in many.items():
+        project.write(rel, text)
+    async with Session.start(project, wait=False) as s:
+        # Opened (with text that is not on disk) while the scan may still run: the editor's buffer wins.
+        s.open("util.py", "def helper(x):\n    return x + 1\n\n\ndef buffered():\n    return 0\n")
+        await s.wait_for_index()
+        assert (await s.status())["indexedFiles"] == 203
+        assert await s.outline("util.py") == ["Function helper", "Function buffered"]
+        assert await s.workspace_symbols("buffered") == ["buffered Function util.py"]
+        found = await s.workspace_symbols("f19")
+        # The exact name, then the prefixes f190…f199, then the fuzzy matches f109…f189.
+        assert [f.split()[0] for f in found] == ["f19"] + [f"f19{i}" for i in range(10)] + [f"f1{i}9" for i in range(9)]
+
+
+async def test_a_call_hierarchy_item_survives_an_edit_that_moves_its_symbol(project):
+    async with Session.start(project) as s:
+        s.open("util.py")
+        s.open("app.py")
+        items = await s.prepare_calls("util.py", "helper")
+        assert [i["name"] for i in items] == ["helper"]
+        # A new function above it: the item's row in the file's symbols now belongs to `first`.
+        s.insert("util.py", 2, types.Position(line=0, character=0), "def first():\n    return helper(0)\n\n\n")
+        calls = await lsp(s.client, "callHierarchy/incomingCalls", {"item": items[0]})
+        assert sorted(f"{c['from']['name']} {s.project.rel(c['from']['uri'])}" for c in calls) == [
+            "first util.py", "main app.py"]
+        outgoing = await lsp(s.client, "callHierarchy/outgoingCalls", {"item": items[0]})
+        assert outgoing == []
+        # Once the function is gone, the item is refused with ContentModified.
+        s.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=project.uri("util.py"), version=3),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="def other():\n    return 2\n")]))
+        with pytest.raises(JsonRpcException) as error:
+            await lsp(s.client, "callHierarchy/incomingCalls", {"item": items[0]})
+        assert error.value.code == -32801

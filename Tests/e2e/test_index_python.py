@@ -3,6 +3,7 @@ cycle (pkg/models.py <-> pkg/util.py) and an external import (requests)."""
 
 import pytest
 import pytest_asyncio
+from pygls.exceptions import JsonRpcException
 
 from index_projects import PYTHON
 from conftest import as_plain, request
@@ -85,6 +86,10 @@ async def test_dependencies_and_dependents(s):
     assert await s.dependents("pkg/util.py") == ["app.py 1", "pkg/models.py 1"]
     assert await s.dependents("pkg/util.py", transitive=True) == ["app.py 1", "cli.py 2", "pkg/models.py 1"]
     assert await s.dependents("ext:requests") == ["app.py 1"]
+    with pytest.raises(JsonRpcException) as error:
+        await s.dependencies("cli.py", depth=0)
+    assert error.value.code == -32602 and "depth" in str(error.value)
+    assert await s.dependencies("no/such/file.py") == []
 
 
 async def test_cycle_path_and_external_node(s):

@@ -68,9 +68,18 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
         model.tokenizer.encode(text, addSpecial: false, parseSpecial: true).count
     }
 
+    /// Runs requests one at a time on this queue, off Swift's cooperative pool: a request waiting for the
+    /// model (or computing) must not hold one of the pool's few threads (one per core), or two completions
+    /// in flight would leave none for any other request until the first finished.
+    private let queue = DispatchQueue(label: "quorum.completion.local", qos: .userInitiated)
+
     public func complete(_ request: BackendRequest,
                          isCancelled: @escaping @Sendable () -> Bool) async throws -> BackendCompletion {
-        try lock.withLock { try run(request, isCancelled: isCancelled) }
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(with: Result { try lock.withLock { try run(request, isCancelled: isCancelled) } })
+            }
+        }
     }
 
     private func run(_ request: BackendRequest, isCancelled: () -> Bool) throws -> BackendCompletion {

@@ -74,7 +74,9 @@ public struct PromptBuilder {
     public func build(path: String, prefix: String, suffix: String, context: [ContextPiece],
                       counter: TokenCounter) -> BuiltPrompt {
         // The current file first claims its share: the prefix near the cursor matters most.
-        let trimmedSuffix = trimSuffix(suffix, counter: counter)
+        // The suffix gets at most a quarter of the prompt: a fixed `suffixBudget` alone could exceed a small
+        // budget and push the prompt past the context.
+        let trimmedSuffix = trimSuffix(suffix, budget: min(suffixBudget, budget / 4), counter: counter)
         let fileBudget = max(budget * 6 / 10, budget - context.reduce(0) { $0 + counter.countTokens($1.text) })
         let trimmedPrefix = trimPrefix(prefix, budget: fileBudget - counter.countTokens(trimmedSuffix), counter: counter)
         var remaining = budget - counter.countTokens(trimmedPrefix) - counter.countTokens(trimmedSuffix) - 16
@@ -131,13 +133,13 @@ public struct PromptBuilder {
     }
 
     /// Keeps the start of the suffix, cut at a line end.
-    func trimSuffix(_ suffix: String, counter: TokenCounter) -> String {
-        if counter.countTokens(suffix) <= suffixBudget { return suffix }
+    func trimSuffix(_ suffix: String, budget: Int, counter: TokenCounter) -> String {
+        if counter.countTokens(suffix) <= budget { return suffix }
         var kept: [Substring] = []
         var used = 0
         for line in suffix.split(separator: "\n", omittingEmptySubsequences: false) {
             let cost = counter.countTokens(String(line)) + 1
-            if used + cost > suffixBudget { break }
+            if used + cost > budget { break }
             kept.append(line)
             used += cost
         }

@@ -131,7 +131,7 @@ extension LanguageServer {
               case .int(let row)? = data["index"] else {
             throw ResponseError.invalidParams("`item.data` must be what textDocument/prepareCallHierarchy returned")
         }
-        guard let symbol = Navigation.symbol(index: index, path: path, row: row) else {
+        guard let symbol = Navigation.symbol(index: index, path: path, row: row, name: item.name) else {
             throw ResponseError(code: -32801, message: "the symbol \(item.name) is no longer in \(path); prepare the call hierarchy again")
         }
         return symbol
