@@ -4,7 +4,8 @@
 ;; Registers `quorum lsp' as the Eglot server of the languages in `quorum-modes', passes `quorum-settings'
 ;; (the server's settings, same names as the repository README, Settings) as initializationOptions and as the `quorum'
 ;; section of the workspace configuration, and adds commands for the import graph:
-;; `quorum-dependents', `quorum-dependencies', `quorum-cycles', `quorum-path', `quorum-stats', `quorum-status'.
+;; `quorum-dependents', `quorum-dependencies', `quorum-cycles', `quorum-path', `quorum-stats', `quorum-status',
+;; and `quorum-code-action' (refactors and model actions, resolved here since Eglot 1.9 does not resolve them).
 ;;
 ;; Completions: Eglot's completion-at-point shows Quorum's items (the model's suggestion first).
 ;; Eglot has no ghost text (textDocument/inlineCompletion); `quorum-insert-suggestion' inserts the model's
@@ -187,6 +188,33 @@ Eglot runs one server per buffer: these modes use Quorum instead of their usual 
         (progn (insert text) text)
       (message "Quorum: no suggestion here")
       nil)))
+
+;;;###autoload
+(defun quorum-code-action (&optional title beg end)
+  "Choose one of Quorum's code actions for the region (or point) and apply it.
+Quorum lists actions cheaply and computes their edits on codeAction/resolve, which Eglot 1.9 does not send;
+this command resolves the chosen action itself.  TITLE (a string to match) skips the prompt.
+Actions: extract into a variable or a function, inline variable, organize imports, and the model actions
+\(implement a function, add a docstring, write a unit test)."
+  (interactive)
+  (let* ((beg (or beg (if (use-region-p) (region-beginning) (point))))
+         (end (or end (if (use-region-p) (region-end) (point))))
+         (actions (append (quorum--request :textDocument/codeAction
+                                           `(:textDocument ,(eglot--TextDocumentIdentifier)
+                                             :range (:start ,(eglot--pos-to-lsp-position beg)
+                                                     :end ,(eglot--pos-to-lsp-position end))
+                                             :context (:diagnostics [])))
+                          nil))
+         (titles (mapcar (lambda (a) (plist-get a :title)) actions))
+         (chosen (cond ((null actions) (user-error "Quorum: no code actions here"))
+                       (title (seq-find (lambda (a) (string-match-p (regexp-quote title) (plist-get a :title))) actions))
+                       (t (let ((name (completing-read "Quorum action: " titles nil t)))
+                            (seq-find (lambda (a) (equal (plist-get a :title) name)) actions))))))
+    (unless chosen (user-error "Quorum: no action matches %s (offered: %s)" title (string-join titles ", ")))
+    (let* ((resolved (if (plist-get chosen :edit) chosen (quorum--request :codeAction/resolve chosen)))
+           (edit (plist-get resolved :edit)))
+      (when edit (eglot--apply-workspace-edit edit))
+      (plist-get resolved :title))))
 
 (provide 'quorum-eglot)
 ;;; quorum-eglot.el ends here

@@ -66,6 +66,18 @@
       (save-some-buffers t)
       (message "rename: ok"))
 
+    ;; A code action, resolved by quorum-code-action: organize imports drops an unused import.
+    (with-current-buffer (find-file-noselect (expand-file-name "app/report.py" quorum-test-project))
+      (goto-char (point-min))
+      (insert "import sys\n")
+      (goto-char (point-min))
+      (quorum-code-action "Organize imports")
+      (let ((text (buffer-substring-no-properties (point-min) (point-max))))
+        (quorum-test-check (and (not (string-match-p "import sys" text)) (string-match-p "\\`from app.util import" text))
+                           "after organize imports:\n%s" text))
+      (save-buffer))
+    (message "code action: ok")
+
     ;; Graph commands.
     (quorum-dependents)
     (let ((text (quorum-test-buffer-text "*quorum dependents of util.py*")))
