@@ -136,6 +136,33 @@ final class KVCacheTypeTests: XCTestCase {
         XCTAssertLessThanOrEqual(maxDifference(tail, Array(reference[(2 * block)...])), selfTolerance)
     }
 
+    /// Past one attention tile (256 keys) through the real forward pass: the tiny models' context is 256, so
+    /// the caches are made directly (RoPE takes any position). Incremental equals full on f32 (summation
+    /// order only) and on f16, and f16 stays close to f32; tiny Gemma's sliding window is 8.
+    func testLongContextPastOneTile() throws {
+        for name in ["qwen3-f32", "gemma3-f32", "qwen3moe-f32"] {
+            let model = try Fixtures.model(Fixtures.tinyModel(name))
+            var seq: [TokenID] = []
+            while seq.count < 700 { seq += tokens(model) }
+            seq = Array(seq[..<700])
+            let shape = model.makeCache(capacity: 1)
+            let make = { (type: KVElementType) in KVCache(layers: shape.layers, width: shape.width, capacity: 700, type: type) }
+            var results: [KVElementType: (full: [[Float]], pieces: [[Float]])] = [:]
+            for type in KVElementType.allCases {
+                let full = try model.evaluate(seq, cache: make(type), logits: .all)
+                let cache = make(type)
+                var pieces = try model.evaluate(Array(seq[..<650]), cache: cache, logits: .all)
+                for t in seq[650...] { pieces += try model.evaluate([t], cache: cache, logits: .all) }
+                XCTAssertLessThanOrEqual(maxDifference(Array(full[600...]), Array(pieces[600...])), type == .f32 ? 2e-3 : 5e-3,
+                                         "\(name), \(type)")
+                results[type] = (full, pieces)
+            }
+            let drift = maxDifference(Array(results[.f32]!.full[256...]), Array(results[.f16]!.full[256...]))
+            print("f16 vs f32 KV cache past one tile, tiny-\(name): max |Δlogit| \(drift) over positions 256..<700")
+            XCTAssertLessThan(drift, 0.15, name)
+        }
+    }
+
     /// A 32K-position cache reserves exactly layers × capacity × width × 2 × bytes-per-value, and creating one
     /// touches none of it (resident memory barely moves).
     func testMemoryIsTheComputedKVSize() throws {
