@@ -132,6 +132,39 @@ final class AttentionTests: XCTestCase {
         XCTAssertEqual(compared, shapes.count * lengths.count * windows.count)
     }
 
+    /// A batch of consecutive queries (prefill: each tile converted once for all of them) gives what each
+    /// query alone gives, across tile boundaries and windows, on f32 and f16 caches.
+    func testBatchedQueriesEqualSingleQueries() {
+        var g = Generator(state: 5)
+        let s = Shape(heads: 4, kvHeads: 2, headDim: 64), stride = 128, n = 600, batch = 90
+        let k = g.array(n * stride, spread: 2), v = g.array(n * stride, spread: 1)
+        let qs = g.array(batch * s.heads * s.headDim, spread: 2)
+        let start = n - batch
+        for type in KVElementType.allCases {
+            let cache = KVCache(layers: 1, width: stride, capacity: n, type: type)
+            k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
+                cache.write(layer: 0, position: 0, keys: kp.baseAddress!, values: vp.baseAddress!, count: n)
+            } }
+            for window in windows {
+                let scratch = AttentionScratch(group: 2, headDim: 64)
+                var batched = [Float](repeating: .nan, count: qs.count)
+                qs.withUnsafeBufferPointer { qp in batched.withUnsafeMutableBufferPointer { op in
+                    attend(AttentionArguments(query: qp.baseAddress!, keys: cache.keyRows(layer: 0), values: cache.valueRows(layer: 0),
+                                              position: start, heads: 4, kvHeads: 2, headDim: 64, scale: 0.125, window: window,
+                                              output: op.baseAddress!, scratch: scratch, count: batch), pool: nil)
+                } }
+                let width = s.heads * s.headDim
+                for t in 0..<batch {
+                    let q = Array(qs[(t * width)..<((t + 1) * width)])
+                    let single = tiled(q, Array(k[..<((start + t + 1) * stride)]), Array(v[..<((start + t + 1) * stride)]), s,
+                                       position: start + t, window: window, scale: 0.125, type: type)
+                    let error = relativeError(Array(batched[(t * width)..<((t + 1) * width)]), single, headDim: 64)
+                    XCTAssertLessThan(error, 1e-5, "\(type), window \(String(describing: window)), query \(start + t)")
+                }
+            }
+        }
+    }
+
     /// Large scores (a softmax that would overflow exp without the running maximum) stay finite and exact.
     func testLargeScoresStayStable() {
         var g = Generator(state: 7)

@@ -80,12 +80,9 @@ struct SelfAttention: Sendable {
         cache.write(layer: layer, position: start, keys: keys, values: values, count: n)
         let layerKeys = cache.keyRows(layer: layer), layerValues = cache.valueRows(layer: layer)
         let tiles = scratch.attention(group: heads / kvHeads, headDim: headDim)
-        for t in 0..<n {
-            attend(AttentionArguments(query: qs + t * qWidth, keys: layerKeys, values: layerValues,
-                                      position: start + t, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                      scale: scoreScale, window: window, output: scratch.attn.pointer + t * qWidth,
-                                      scratch: tiles), pool: pool)
-        }
+        attend(AttentionArguments(query: qs, keys: layerKeys, values: layerValues, position: start, heads: heads,
+                                  kvHeads: kvHeads, headDim: headDim, scale: scoreScale, window: window,
+                                  output: scratch.attn.pointer, scratch: tiles, count: n), pool: pool)
         o.apply(scratch.attn.pointer, into: out, count: n, pool: pool)     // [n, dim]
     }
 }
