@@ -76,19 +76,23 @@ public final class Model: @unchecked Sendable {
 
     /// A cache for one sequence of at most `capacity` positions, never more than the model's context.
     ///
-    /// The default is 4096 positions, not the full context: an f32 cache costs
-    /// 2 · layers · kvHeads · headDim · 4 bytes per position (Qwen3-Coder-30B: 196 KB), so a 262k context
-    /// would take 50 GB. Ask for what the prompt and completion need.
-    public func makeCache(capacity: Int? = nil) -> KVCache {
+    /// Keys and values are stored as f16 by default (as llama.cpp does; logits move by a few hundredths
+    /// against f32), `.f32` on request (the parity tests, whose goldens used an f32 cache).
+    /// The default is 4096 positions, not the full context: an f16 cache costs
+    /// 2 · layers · kvHeads · headDim · 2 bytes per position (Qwen3-Coder-30B: 96 KB), so a 262k context
+    /// would take 25 GB. Ask for what the prompt and completion need; the memory is reserved, not touched.
+    public func makeCache(capacity: Int? = nil, type: KVElementType = .f16) -> KVCache {
         let h = network.hyper
         return KVCache(layers: h.layers, width: h.kvHeads * h.headDim,
-                       capacity: min(capacity ?? Self.defaultCacheCapacity, contextLength))
+                       capacity: min(capacity ?? Self.defaultCacheCapacity, contextLength), type: type)
     }
 
     public static let defaultCacheCapacity = 4096
 
-    /// Bytes one cached position takes (keys and values of every layer, f32).
-    public var cacheBytesPerPosition: Int { 2 * network.hyper.layers * network.hyper.kvHeads * network.hyper.headDim * 4 }
+    /// Bytes one cached position takes (keys and values of every layer) in a cache of `type`.
+    public func cacheBytesPerPosition(type: KVElementType = .f16) -> Int {
+        2 * network.hyper.layers * network.hyper.kvHeads * network.hyper.headDim * type.byteWidth
+    }
 
     /// Which positions' logits `evaluate` returns.
     public enum Logits { case none, last, all }

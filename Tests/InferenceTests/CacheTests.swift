@@ -3,6 +3,7 @@ import Inference
 import XCTest
 
 /// The KV cache gives the same logits as recomputing from scratch, whatever way its prefix got there.
+/// On f32 caches, so only summation order differs; KVCacheTypeTests does the same for f16.
 final class CacheTests: XCTestCase {
     /// Batches of 16 or more go through BLAS, smaller ones through the dot kernels: the same numbers up to
     /// summation order, so logits agree to a few ulps of their magnitude rather than bit for bit.
@@ -29,8 +30,8 @@ final class CacheTests: XCTestCase {
         for name in names {
             let model = try Fixtures.model(Fixtures.tinyModel(name))
             let seq = tokens(model)
-            let full = try model.evaluate(seq, cache: model.makeCache(capacity: 128), logits: .all)
-            let cache = model.makeCache(capacity: 128)
+            let full = try model.evaluate(seq, cache: model.makeCache(capacity: 128, type: .f32), logits: .all)
+            let cache = model.makeCache(capacity: 128, type: .f32)
             var pieces = try model.evaluate(Array(seq[..<10]), cache: cache, logits: .all)
             for t in seq[10...] { pieces += try model.evaluate([t], cache: cache, logits: .all) }
             assertClose(full, pieces, name)
@@ -44,15 +45,15 @@ final class CacheTests: XCTestCase {
             let model = try Fixtures.model(Fixtures.tinyModel(name))
             let seq = tokens(model)
             let split = seq.count / 2
-            let reference = try model.evaluate(seq, cache: model.makeCache(capacity: 128), logits: .all)
+            let reference = try model.evaluate(seq, cache: model.makeCache(capacity: 128, type: .f32), logits: .all)
 
-            let first = model.makeCache(capacity: 128)
+            let first = model.makeCache(capacity: 128, type: .f32)
             _ = try model.evaluate(seq, cache: first, logits: .none)
             let prefix = first.snapshot(upTo: split)
             XCTAssertEqual(prefix.count, split)
             XCTAssertEqual(prefix.tokens, Array(seq[..<split]))
 
-            let restored = model.makeCache(capacity: 128)
+            let restored = model.makeCache(capacity: 128, type: .f32)
             try restored.restore(prefix)
             XCTAssertEqual(restored.count, split)
             let tail = try model.evaluate(Array(seq[split...]), cache: restored, logits: .all)
@@ -90,13 +91,13 @@ final class CacheTests: XCTestCase {
     func testGenerationReusesCachedPrefix() throws {
         let model = try Fixtures.model(Fixtures.tinyModel("qwen3moe-f32"))
         let prompt = tokens(model)
-        let cache = model.makeCache(capacity: 128)
+        let cache = model.makeCache(capacity: 128, type: .f32)
         let first = try model.generate(prompt: prompt, cache: cache, maxTokens: 5)
         XCTAssertEqual(first.promptTokensReused, 0)
         let longer = prompt + first.tokens + model.tokenizer.encode("\n")
         let second = try model.generate(prompt: longer, cache: cache, maxTokens: 5)
         XCTAssertEqual(second.promptTokensReused, prompt.count + first.tokens.count - 1)
-        let fresh = try model.generate(prompt: longer, cache: model.makeCache(capacity: 128), maxTokens: 5)
+        let fresh = try model.generate(prompt: longer, cache: model.makeCache(capacity: 128, type: .f32), maxTokens: 5)
         XCTAssertEqual(second.tokens, fresh.tokens)
     }
 }

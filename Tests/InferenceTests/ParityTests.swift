@@ -25,7 +25,7 @@ final class ParityTests: XCTestCase {
         var stats = Stats()
         for prompt in golden.prompts {
             let sequence = prompt.tokens + prompt.greedy
-            let cache = model.makeCache(capacity: sequence.count)
+            let cache = model.makeCache(capacity: sequence.count, type: .f32)   // as the goldens were made
             let rows = try model.evaluate(sequence, cache: cache, logits: .all)
             XCTAssertEqual(rows.count, prompt.positions.count)
             for (row, expected) in zip(rows, prompt.positions) {
@@ -83,7 +83,7 @@ final class ParityTests: XCTestCase {
             let model = try Fixtures.model(Fixtures.tinyModel(name))
             var compared = 0
             for prompt in golden.prompts {
-                let result = try model.generate(prompt: prompt.tokens, cache: model.makeCache(capacity: 128),
+                let result = try model.generate(prompt: prompt.tokens, cache: model.makeCache(capacity: 128, type: .f32),
                                                 maxTokens: prompt.greedy.count)
                 for (i, expected) in prompt.greedy.enumerated() {
                     // The position that chose greedy[i] is the one after prompt + greedy[..<i].

@@ -29,11 +29,14 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
     /// - Parameters:
     ///   - contextSize: positions of the live cache (the model's context at most).
     ///   - store: where prompt-cache blocks persist; nil keeps them in memory only.
+    ///   - cacheType: how the live cache stores keys and values; prompt-cache blocks use the same type
+    ///     (f16 rows are half the bytes in memory and in LMDB). The type is part of the blocks' chain hash,
+    ///     so blocks of the other type are never loaded.
     public init(model: Model, modelURL: URL, contextSize: Int, store: PromptCacheStore?,
-                memoryBudgetBytes: Int = 512 << 20) throws {
+                memoryBudgetBytes: Int = 512 << 20, cacheType: KVElementType = .f16) throws {
         self.model = model
-        cache = model.makeCache(capacity: contextSize)
-        layout = KVLayout(layers: cache.layers, rowWidth: cache.width, dtype: .f32)
+        cache = model.makeCache(capacity: contextSize, type: cacheType)
+        layout = KVLayout(layers: cache.layers, rowWidth: cache.width, dtype: LocalBackend.dtype(of: cacheType))
         template = PromptTemplate.from { model.tokenizer.id(of: $0) != nil }
         label = "\(model.architecture) from \(modelURL.lastPathComponent)"
         let fingerprint = try LocalBackend.fingerprint(of: modelURL, architecture: model.architecture)
@@ -41,6 +44,17 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
             modelFingerprint: fingerprint, layout: layout, blockSize: 64, memoryBudgetBytes: memoryBudgetBytes),
             store: store)
     }
+
+    /// The prompt cache's name for a KV element type.
+    static func dtype(of type: KVElementType) -> KVDType {
+        switch type {
+        case .f16: return .f16
+        case .f32: return .f32
+        }
+    }
+
+    /// The layout of the prompt-cache blocks this backend reads and writes.
+    var blockLayout: KVLayout { layout }
 
     /// A content fingerprint of the model file: its size, and hashes of its first and last MiB (the
     /// metadata, the tensor table and some weights). Two paths to the same file share cached prefixes;
@@ -53,6 +67,8 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
         let head = try handle.read(upToCount: 1 << 20) ?? Data()
         try handle.seek(toOffset: size > (1 << 20) ? size - (1 << 20) : 0)
         let tail = try handle.read(upToCount: 1 << 20) ?? Data()
+        // The "f32" is historical and kept so stored blocks stay valid: the element type is not part of the
+        // fingerprint, the prompt cache hashes the layout (and with it the dtype) into every chain hash.
         var bytes = Array("quorum-kv-f32|\(architecture)|\(size)|".utf8)
         bytes += FNV1a128.hash(head).bigEndianBytes
         bytes += FNV1a128.hash(tail).bigEndianBytes

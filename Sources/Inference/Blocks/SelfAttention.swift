@@ -33,14 +33,20 @@ struct SelfAttention: Sendable {
     /// Per-batch scratch shared by all layers.
     final class Scratch {
         let q: Buffer, attn: Buffer   // [batch, heads · headDim]
-        private(set) var scores: Buffer
+        /// [batch, kvHeads · headDim] each (sized for heads, which is at least kvHeads): the new keys and
+        /// values in f32, rotated here before the cache stores them in its own type.
+        let k: Buffer, v: Buffer
+        private var attention: AttentionScratch?
         init(batch: Int, heads: Int, headDim: Int) {
-            q = Buffer(batch * heads * headDim); attn = Buffer(batch * heads * headDim); scores = Buffer(0)
+            q = Buffer(batch * heads * headDim); attn = Buffer(batch * heads * headDim)
+            k = Buffer(batch * heads * headDim); v = Buffer(batch * heads * headDim)
         }
-        /// [heads, capacity]
-        func scores(heads: Int, capacity: Int) -> Buffer {
-            if scores.count < heads * capacity { scores = Buffer(heads * capacity) }
-            return scores
+        /// Tile scratch for `group` query heads per KV head.
+        func attention(group: Int, headDim: Int) -> AttentionScratch {
+            if let a = attention, a.group >= group, a.headDim == headDim { return a }
+            let a = AttentionScratch(group: group, headDim: headDim)
+            attention = a
+            return a
         }
     }
 
@@ -50,17 +56,17 @@ struct SelfAttention: Sendable {
                         start: Int, angles: [(cos: [Float], sin: [Float])], cache: KVCache, layer: Int,
                         scratch: Scratch, pool: Workers?) {
         let qWidth = heads * headDim, kvWidth = kvHeads * headDim
-        let qs = scratch.q.pointer
-        let (keys, values) = cache.rows(layer: layer, position: start)   // [n, kvWidth] each, in place
+        precondition(cache.width == kvWidth, "the cache's rows are \(cache.width) wide, this layer's \(kvWidth)")
+        let qs = scratch.q.pointer, keys = scratch.k.pointer, values = scratch.v.pointer   // [n, width] each
         if n == 1 {                                                         // decoding: one pool wake-up
             applyGroup([(q, x, qs), (k, x, keys), (v, x, values)], pool: pool)
         } else {
             q.apply(x, into: qs, count: n, pool: pool)                      // [n, qWidth]
-            k.apply(x, into: keys, count: n, outStride: cache.width, pool: pool)
-            v.apply(x, into: values, count: n, outStride: cache.width, pool: pool)
+            k.apply(x, into: keys, count: n, pool: pool)                    // [n, kvWidth]
+            v.apply(x, into: values, count: n, pool: pool)
         }
         for t in 0..<n {
-            let qv = qs + t * qWidth, kv = keys + t * cache.width, vv = values + t * cache.width
+            let qv = qs + t * qWidth, kv = keys + t * kvWidth, vv = values + t * kvWidth
             if let qBias { for i in 0..<qWidth { qv[i] += qBias[i] } }
             if let kBias { for i in 0..<kvWidth { kv[i] += kBias[i] } }
             if let vBias { for i in 0..<kvWidth { vv[i] += vBias[i] } }
@@ -70,14 +76,13 @@ struct SelfAttention: Sendable {
             rope.apply(kv, heads: kvHeads, headDim: headDim, angles: angles[t])
             if queryScale != 1 { for i in 0..<qWidth { qv[i] *= queryScale } }
         }
-        let layerKeys = cache.keys[layer].pointer, layerValues = cache.values[layer].pointer
-        let scores = scratch.scores(heads: heads, capacity: cache.capacity).pointer
-        for t in 0..<n {
-            attend(AttentionArguments(query: qs + t * qWidth, keys: layerKeys, values: layerValues,
-                                      position: start + t, heads: heads, kvHeads: kvHeads, headDim: headDim,
-                                      scale: scoreScale, window: window, output: scratch.attn.pointer + t * qWidth,
-                                      scores: scores, capacity: cache.capacity), pool: pool)
-        }
+        // Rounded to the cache's type once, here; attention reads them back a tile at a time.
+        cache.write(layer: layer, position: start, keys: keys, values: values, count: n)
+        let layerKeys = cache.keyRows(layer: layer), layerValues = cache.valueRows(layer: layer)
+        let tiles = scratch.attention(group: heads / kvHeads, headDim: headDim)
+        attend(AttentionArguments(query: qs, keys: layerKeys, values: layerValues, position: start, heads: heads,
+                                  kvHeads: kvHeads, headDim: headDim, scale: scoreScale, window: window,
+                                  output: scratch.attn.pointer, scratch: tiles, count: n), pool: pool)
         o.apply(scratch.attn.pointer, into: out, count: n, pool: pool)     // [n, dim]
     }
 }
