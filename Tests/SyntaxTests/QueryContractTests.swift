@@ -30,7 +30,7 @@ final class QueryContractTests: XCTestCase {
         "c": ["3 macro MAX_SIZE", "4 macro SQUARE", "5 struct Point", "5 struct point in Point", "5 field x in point",
               "5 field y in point", "6 struct shape", "6 field kind in shape", "7 enum color", "7 constant RED in color",
               "7 constant GREEN in color", "8 struct u", "8 field a in u", "8 field b in u", "9 variable counter",
-              "10 function area", "11 function area"],
+              "10 function area", "11 function area", "12 type callback"],
         "cpp": ["3 module geo", "4 class Shape in geo", "6 method area in Shape", "7 field id in Shape", "8 method print in Shape",
                 "10 struct Point in geo", "10 field x in Point", "11 method print in Shape", "12 function maxOf in geo",
                 "13 enum Color in geo", "13 constant Red in Color", "14 type Id in geo", "16 function main"],

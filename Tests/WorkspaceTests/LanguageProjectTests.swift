@@ -104,7 +104,7 @@ final class LanguageProjectTests: XCTestCase {
         let index = try p.index()
         try index.update()
         XCTAssertEqual(try index.definitionLines("include/geo.h"),
-                       ["2 macro GEO_H", "3 struct Point", "3 field x in Point", "3 field y in Point", "4 function dist"])
+                       ["3 struct Point", "3 field x in Point", "3 field y in Point", "4 function dist"])
         XCTAssertEqual(try index.edgeSet(), ["src/main.c -> include/geo.h", "src/main.c -> src/local.h", "src/main.c -> stdio.h",
                                              "src/geo.c -> include/geo.h"])
         XCTAssertEqual(Set(try index.definitions(named: "dist").map { index.relativePath($0.path) }), ["include/geo.h", "src/geo.c"])
