@@ -96,11 +96,10 @@ async def test_c_graph(c):
 
 async def test_cpp_outlines(cpp):
     assert (await cpp.status())["indexedFiles"] == 4
-    # FIXME: the inline constructor `explicit Square(double side) : … {}` is a Function, not a Method
-    # (grammars/cpp/tags.scm has no in-class pattern for a function_definition named by a plain identifier).
+    # The inline constructor `explicit Square(double side) : … {}` is a method of Square.
     assert await cpp.outline("include/geo/shape.hpp") == [
         "Module geo", "  Class Shape", "    Method area", "    Method draw",
-        "  Class Square", "    Function Square", "    Method area", "    Field side_"]
+        "  Class Square", "    Method Square", "    Method area", "    Field side_"]
     assert await cpp.outline("include/geo/canvas.hpp") == ["Module geo", "  Class Canvas", "    Method paint", "    Field output"]
     assert await cpp.outline("src/shape.cpp") == ["Module geo", "  Method draw", "  Method area"]
     assert await cpp.outline("src/main.cpp") == ["Function main"]
