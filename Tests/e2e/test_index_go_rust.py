@@ -95,10 +95,10 @@ async def test_rust_definition_references_symbols_highlights(rs):
     assert await rs.definition("src/main.rs", "Circle::new") == [rs.span("src/geometry.rs", "Circle", 0)]
     assert await rs.definition("src/geometry.rs", "describe(self)") == [rs.span("src/report.rs", "describe")]
     assert await rs.definition("src/report.rs", "Circle) ->") == [rs.span("src/geometry.rs", "Circle", 0)]
-    # FIXME: `Circle::new(2.0)` in main.rs is not a reference of Circle: grammars/rust/tags.scm captures the
-    # path of a scoped call (`Circle::`) as nothing (only `new` as a call). Asserted as today.
-    uses = sorted([rs.span("src/geometry.rs", "Circle", 1), rs.span("src/geometry.rs", "Circle", 2),
-                   rs.span("src/report.rs", "Circle", 1)])
+    # Path segments are uses: `Circle::new(2.0)` and the names brought in by `use crate::geometry::Circle;`.
+    uses = sorted([rs.span("src/main.rs", "Circle", 0), rs.span("src/main.rs", "Circle", 1),
+                   rs.span("src/geometry.rs", "Circle", 1), rs.span("src/geometry.rs", "Circle", 2),
+                   rs.span("src/report.rs", "Circle", 0), rs.span("src/report.rs", "Circle", 1)])
     assert await rs.references("src/geometry.rs", "Circle {", include_declaration=False) == uses
     assert await rs.references("src/geometry.rs", "Circle {", include_declaration=True) == sorted(
         uses + [rs.span("src/geometry.rs", "Circle", 0)])
