@@ -21,7 +21,7 @@ final class LanguageProjectTests: XCTestCase {
                                              "src/pkg/util.py -> src/pkg/models.py", "app.py -> src/pkg/models.py"])
         XCTAssertEqual(try index.graph().cycles().map { $0.map(index.displayID) }, [["src/pkg/models.py", "src/pkg/util.py"]])
         let refs = try index.references(to: "slugify")
-        XCTAssertEqual(refs.map { "\(index.relativePath($0.path)):\($0.occurrence.range.start.row + 1)" }, ["src/pkg/models.py:6"])
+        XCTAssertEqual(refs.map { "\(index.relativePath($0.path)):\($0.occurrence.range.start.row + 1)" }, ["src/pkg/models.py:1", "src/pkg/models.py:6"])
         XCTAssertEqual(try index.callers(of: "slugify").map(\.symbol.name), ["slug"])
         XCTAssertEqual(try index.definitions(named: "User").map { index.relativePath($0.path) }, ["src/pkg/models.py"])
     }
