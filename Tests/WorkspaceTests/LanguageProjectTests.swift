@@ -37,7 +37,7 @@ final class LanguageProjectTests: XCTestCase {
         XCTAssertEqual(try index.definitionLines("src/index.js"), ["3 variable util", "4 function main"])
         XCTAssertEqual(try index.edgeSet(), ["src/index.js -> src/math.js", "src/index.js -> lodash",
                                              "src/index.js -> src/lib/index.js"])
-        XCTAssertEqual(try index.references(to: "add").map { index.relativePath($0.path) }, ["src/index.js"])
+        XCTAssertEqual(try index.references(to: "add").map { index.relativePath($0.path) }, ["src/index.js", "src/index.js"])
     }
 
     func testTypeScriptTsconfigPathsJsSpelledImportsAndTSX() throws {

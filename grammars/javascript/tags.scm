@@ -29,3 +29,8 @@
 ; JSX: a capitalised element is a component, rendered like a call (`<Button/>` calls `Button`).
 ((jsx_opening_element name: (identifier) @name) @reference.call (#match? @name "^[A-Z]"))
 ((jsx_self_closing_element name: (identifier) @name) @reference.call (#match? @name "^[A-Z]"))
+
+; A name imported or re-exported by name (`import { add as plus } from './math'`, `export { add }`) uses that
+; definition; a default or namespace import only binds a local name.
+(import_specifier name: (identifier) @name @reference.name)
+(export_specifier name: (identifier) @name @reference.name)

@@ -36,3 +36,8 @@
 (type_annotation (type_identifier) @name @reference.type)
 (type_annotation (array_type (type_identifier) @name @reference.type))
 (type_annotation (generic_type name: (type_identifier) @name @reference.type))
+
+; A name imported or re-exported by name (`import { add as plus } from './math'`, `export { add }`) uses that
+; definition; a default or namespace import only binds a local name.
+(import_specifier name: (identifier) @name @reference.name)
+(export_specifier name: (identifier) @name @reference.name)
