@@ -22,7 +22,13 @@
 (program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable)))
 
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
+; A method call on the language's own global objects (`console.log`, `Math.max`, `JSON.parse`) calls the runtime,
+; never the workspace's function of that name: the index matches calls by name, so these are left out.
+(call_expression
+  function: (member_expression object: (_) @_object property: (property_identifier) @name)
+  (#not-any-of? @_object
+    "console" "Math" "JSON" "Object" "Array" "Number" "String" "Symbol" "Promise" "Reflect" "Date" "Intl"
+    "BigInt" "Atomics" "globalThis")) @reference.call
 (new_expression constructor: (identifier) @name) @reference.call
 (class_heritage (identifier) @name @reference.implementation)
 
