@@ -119,6 +119,23 @@ final class QueryContractTests: XCTestCase {
         XCTAssertTrue(go.references.contains { $0.name == "Println" && $0.kind == .call })
     }
 
+    /// Uses the queries record beyond calls and types: imported names, path segments, and no runtime calls.
+    func testImportedNamesAndPathsAreReferencesAndRuntimeCallsAreNot() throws {
+        func references(_ language: String, _ source: String) throws -> [String] {
+            let tree = try XCTUnwrap(try Parser(language: registry.language(named: language)).parse(source))
+            return Tagger().tags(tree, queries: try catalog.queries(for: language)).references.map { "\($0.kind.rawValue) \($0.name)" }
+        }
+        XCTAssertEqual(try references("python", "from .util import slugify, other as o\n"), ["name slugify", "name other"])
+        XCTAssertEqual(try references("javascript", "import { add, mul as m } from './math';\nconsole.log(add(1));\nthis.log();\n"),
+                       ["name add", "name mul", "call add", "call log"])
+        XCTAssertEqual(try references("typescript", "import { Shape } from './shape';\nMath.max(1); reg.add(1);\n"),
+                       ["name Shape", "call add"])
+        XCTAssertEqual(try references("rust", "use crate::geometry::{Circle, area as a};\nfn f() { Circle::new(); }\n"),
+                       ["name geometry", "name Circle", "name area", "name Circle", "call new"])
+        let c = try references("c", "typedef struct List { struct List *next; } List;\n")
+        XCTAssertEqual(c, ["type List", "type List"], "the tag in the field and the typedef's name use the struct")
+    }
+
     func testUnknownCaptureIsRejected() throws {
         let language = try registry.language(named: "python")
         XCTAssertThrowsError(try Query(language: language, source: "(function_definition name: (identifier) @definition.fucntion)",
