@@ -136,6 +136,16 @@ final class QueryContractTests: XCTestCase {
         XCTAssertEqual(c, ["type List", "type List"], "the tag in the field and the typedef's name use the struct")
     }
 
+    /// An include guard (a valueless `#define X` right inside `#ifndef X`) is no macro; other defines are.
+    func testIncludeGuardsAreNotMacros() throws {
+        for language in ["c", "cpp"] {
+            let source = "#ifndef SHAPE_H\n#define SHAPE_H\n#define DEBUG\n#define N 3\n#ifdef DEBUG\n#define TRACE\n#endif\n#endif\n"
+            let tree = try XCTUnwrap(try Parser(language: registry.language(named: language)).parse(source))
+            let tags = Tagger().tags(tree, queries: try catalog.queries(for: language))
+            XCTAssertEqual(tags.definitions.map { "\($0.kind.rawValue) \($0.name)" }, ["macro DEBUG", "macro N", "macro TRACE"], language)
+        }
+    }
+
     func testUnknownCaptureIsRejected() throws {
         let language = try registry.language(named: "python")
         XCTAssertThrowsError(try Query(language: language, source: "(function_definition name: (identifier) @definition.fucntion)",

@@ -34,7 +34,11 @@
                (reference_declarator (field_identifier) @name)
                (function_declarator declarator: (parenthesized_declarator (pointer_declarator declarator: (field_identifier) @name)))]) @definition.field
 (enumerator name: (identifier) @name) @definition.constant
-(preproc_def name: (identifier) @name) @definition.macro
+; Macros, except an include guard: a valueless `#define X` right inside the `#ifndef X` it guards.
+(preproc_def name: (identifier) @name value: (_)) @definition.macro
+(_ name: (identifier)? @_condition
+  (preproc_def name: (identifier) @name !value) @definition.macro
+  (#not-eq? @name @_condition))
 (preproc_function_def name: (identifier) @name) @definition.macro
 (translation_unit (declaration declarator: (init_declarator declarator: (identifier) @name)) @definition.variable)
 
