@@ -68,10 +68,10 @@ final class NavigationTests: XCTestCase {
     func testReferencesIncludeDeclarationOnRequest() {
         let refs = Navigation.references(index: f.index, path: f.path("util.py"), at: SyntaxPoint(row: 0, column: 5))
         XCTAssertEqual(refs.map { "\(($0.path as NSString).lastPathComponent):\($0.range.start.row + 1)" },
-                       ["app.py:7", "models.py:3", "util.py:1"])
+                       ["app.py:2", "app.py:7", "models.py:3", "util.py:1"], "`from util import slugify` names it too")
         let without = Navigation.references(index: f.index, path: f.path("util.py"), at: SyntaxPoint(row: 0, column: 5),
                                             includeDeclaration: false)
-        XCTAssertEqual(without.count, 2)
+        XCTAssertEqual(without.count, 3)
     }
 
     func testHighlightsFindLocalsInTheTree() {

@@ -30,7 +30,7 @@ final class QueryContractTests: XCTestCase {
         "c": ["3 macro MAX_SIZE", "4 macro SQUARE", "5 struct Point", "5 struct point in Point", "5 field x in point",
               "5 field y in point", "6 struct shape", "6 field kind in shape", "7 enum color", "7 constant RED in color",
               "7 constant GREEN in color", "8 struct u", "8 field a in u", "8 field b in u", "9 variable counter",
-              "10 function area", "11 function area"],
+              "10 function area", "11 function area", "12 type callback"],
         "cpp": ["3 module geo", "4 class Shape in geo", "6 method area in Shape", "7 field id in Shape", "8 method print in Shape",
                 "10 struct Point in geo", "10 field x in Point", "11 method print in Shape", "12 function maxOf in geo",
                 "13 enum Color in geo", "13 constant Red in Color", "14 type Id in geo", "16 function main"],
@@ -117,6 +117,33 @@ final class QueryContractTests: XCTestCase {
         let go = try tagsOfSample("go")
         XCTAssertFalse(go.references.contains { $0.name == "Circle" && $0.range.start.row + 1 == 13 })
         XCTAssertTrue(go.references.contains { $0.name == "Println" && $0.kind == .call })
+    }
+
+    /// Uses the queries record beyond calls and types: imported names, path segments, and no runtime calls.
+    func testImportedNamesAndPathsAreReferencesAndRuntimeCallsAreNot() throws {
+        func references(_ language: String, _ source: String) throws -> [String] {
+            let tree = try XCTUnwrap(try Parser(language: registry.language(named: language)).parse(source))
+            return Tagger().tags(tree, queries: try catalog.queries(for: language)).references.map { "\($0.kind.rawValue) \($0.name)" }
+        }
+        XCTAssertEqual(try references("python", "from .util import slugify, other as o\n"), ["name slugify", "name other"])
+        XCTAssertEqual(try references("javascript", "import { add, mul as m } from './math';\nconsole.log(add(1));\nthis.log();\n"),
+                       ["name add", "name mul", "call add", "call log"])
+        XCTAssertEqual(try references("typescript", "import { Shape } from './shape';\nMath.max(1); reg.add(1);\n"),
+                       ["name Shape", "call add"])
+        XCTAssertEqual(try references("rust", "use crate::geometry::{Circle, area as a};\nfn f() { Circle::new(); }\n"),
+                       ["name geometry", "name Circle", "name area", "name Circle", "call new"])
+        let c = try references("c", "typedef struct List { struct List *next; } List;\n")
+        XCTAssertEqual(c, ["type List", "type List"], "the tag in the field and the typedef's name use the struct")
+    }
+
+    /// An include guard (a valueless `#define X` right inside `#ifndef X`) is no macro; other defines are.
+    func testIncludeGuardsAreNotMacros() throws {
+        for language in ["c", "cpp"] {
+            let source = "#ifndef SHAPE_H\n#define SHAPE_H\n#define DEBUG\n#define N 3\n#ifdef DEBUG\n#define TRACE\n#endif\n#endif\n"
+            let tree = try XCTUnwrap(try Parser(language: registry.language(named: language)).parse(source))
+            let tags = Tagger().tags(tree, queries: try catalog.queries(for: language))
+            XCTAssertEqual(tags.definitions.map { "\($0.kind.rawValue) \($0.name)" }, ["macro DEBUG", "macro N", "macro TRACE"], language)
+        }
     }
 
     func testUnknownCaptureIsRejected() throws {

@@ -41,13 +41,10 @@ def at(location: str) -> str:
 
 async def test_c_outlines(c):
     assert (await c.status())["indexedFiles"] == 4
-    # FIXME: pointer fields (`Node *head;`, `struct Node *next;`) are missing: grammars/c/tags.scm only captures a
-    # field whose declarator is a plain field_identifier. A `typedef struct List {…} List;` gives two symbols (the
-    # typedef and the struct tag), and an include-guard macro shows as a Function (macros map to Function).
+    # Pointer fields count; `typedef struct List {…} List;` is one struct; include guards are no symbols.
     assert await c.outline("include/list.h") == [
-        "Function LIST_H", "Struct List", "  Struct List", "    Field size", "Function list_push", "Function list_sum"]
-    assert await c.outline("include/node.h") == [
-        "Function NODE_H", "Struct Node", "  Struct Node", "    Field value", "Function node_new"]
+        "Struct List", "  Field head", "  Field size", "Function list_push", "Function list_sum"]
+    assert await c.outline("include/node.h") == ["Struct Node", "  Field value", "  Field next", "Function node_new"]
     assert await c.outline("src/list.c") == ["Function node_new", "Function list_push", "Function list_sum"]
     assert await c.outline("src/main.c") == ["Function main"]
 
@@ -57,15 +54,15 @@ async def test_c_definition_references_symbols_highlights(c):
     assert await c.definition("src/main.c", "list_push(&list, 1)") == [c.span("include/list.h", "list_push")]
     # Inside list.c its own definition wins over the header's prototype.
     assert await c.definition("src/list.c", "node_new(value)") == [c.span("src/list.c", "node_new")]
-    # Both the typedef and the struct tag are named List.
-    assert await c.definition("src/main.c", "List list") == ["include/list.h:7:2-7:6", "include/list.h:4:15-4:19"]
+    # `typedef struct List {…} List;` defines one struct, named by its tag.
+    assert await c.definition("src/main.c", "List list") == ["include/list.h:4:15-4:19"]
     uses = [c.span("src/main.c", "list_sum")]
     assert await c.references("include/list.h", "list_sum", include_declaration=False) == uses
     assert await c.references("include/list.h", "list_sum", include_declaration=True) == sorted(
         uses + [c.span("include/list.h", "list_sum"), c.span("src/list.c", "list_sum")])
-    # Case-insensitive and shorter names first among equal matches: the include guard LIST_H leads.
+    # Case-insensitive and shorter names first among equal matches; the include guard LIST_H is no symbol.
     assert await c.workspace_symbols("list_") == [
-        "LIST_H Function include/list.h", "list_sum Function include/list.h", "list_sum Function src/list.c",
+        "list_sum Function include/list.h", "list_sum Function src/list.c",
         "list_push Function include/list.h", "list_push Function src/list.c"]
     assert await c.highlights("src/list.c", "total") == sorted(
         f"{at(c.span('src/list.c', 'total', i))} read" for i in range(3))
@@ -99,11 +96,10 @@ async def test_c_graph(c):
 
 async def test_cpp_outlines(cpp):
     assert (await cpp.status())["indexedFiles"] == 4
-    # FIXME: the inline constructor `explicit Square(double side) : … {}` is a Function, not a Method
-    # (grammars/cpp/tags.scm has no in-class pattern for a function_definition named by a plain identifier).
+    # The inline constructor `explicit Square(double side) : … {}` is a method of Square.
     assert await cpp.outline("include/geo/shape.hpp") == [
         "Module geo", "  Class Shape", "    Method area", "    Method draw",
-        "  Class Square", "    Function Square", "    Method area", "    Field side_"]
+        "  Class Square", "    Method Square", "    Method area", "    Field side_"]
     assert await cpp.outline("include/geo/canvas.hpp") == ["Module geo", "  Class Canvas", "    Method paint", "    Field output"]
     assert await cpp.outline("src/shape.cpp") == ["Module geo", "  Method draw", "  Method area"]
     assert await cpp.outline("src/main.cpp") == ["Function main"]

@@ -69,8 +69,9 @@ async def test_a_file_with_syntax_errors_is_still_indexed(project):
         assert await s.workspace_symbols("Kept") == ["Kept Class broken.py"]
         assert await s.dependencies("broken.py") == ["util.py 1"]
         s.open("util.py")
+        # The names in `from util import helper` are uses too.
         assert await s.references("util.py", "helper", include_declaration=False) == [
-            "app.py:5:11-5:17", "broken.py:4:11-4:17"]
+            "app.py:0:17-0:23", "app.py:5:11-5:17", "broken.py:0:17-0:23", "broken.py:4:11-4:17"]
 
 
 async def test_positions_are_utf16_with_non_ascii_text_on_the_line(project):
@@ -86,7 +87,7 @@ async def test_positions_are_utf16_with_non_ascii_text_on_the_line(project):
         assert [s.loc(x) for x in found] == ["util.py:0:4-0:10"]
         assert await s.highlights("intl.py", "helper", nth=1) == ["0:17-0:23 read", f"2:{column}-2:{column + 6} read"]
         assert await s.references("util.py", "helper", include_declaration=False) == [
-            "app.py:5:11-5:17", f"intl.py:2:{column}-2:{column + 6}"]
+            "app.py:0:17-0:23", "app.py:5:11-5:17", "intl.py:0:17-0:23", f"intl.py:2:{column}-2:{column + 6}"]
         # The variable's occurrences after the emoji on the same line are in UTF-16 units too.
         g = utf16_len(line[:line.index("grüße)")])
         assert f"2:{g}-2:{g + 5}" in " ".join(await s.highlights("intl.py", "grüße"))
@@ -171,7 +172,7 @@ async def test_locations_in_files_not_open_are_utf16_too(project):
         column = utf16_len(line[:line.index("helper")])
         assert column == 18  # the emoji is two units
         assert await s.references("util.py", "helper", include_declaration=False) == [
-            "app.py:5:11-5:17", f"far.py:1:{column}-1:{column + 6}"]
+            "app.py:0:17-0:23", "app.py:5:11-5:17", "far.py:0:17-0:23", f"far.py:1:{column}-1:{column + 6}"]
 
 
 async def test_utf8_position_encoding_when_the_client_prefers_it(project):
@@ -185,7 +186,7 @@ async def test_utf8_position_encoding_when_the_client_prefers_it(project):
         column = len(line[:line.index("helper")].encode("utf-8"))
         assert column == 27  # ï is two bytes, each kanji three, the emoji four
         assert await s.references("util.py", "helper", include_declaration=False) == [
-            "app.py:5:11-5:17", f"far.py:1:{column}-1:{column + 6}"]
+            "app.py:0:17-0:23", "app.py:5:11-5:17", "far.py:0:17-0:23", f"far.py:1:{column}-1:{column + 6}"]
 
 
 async def test_a_document_outside_every_workspace_folder(project):

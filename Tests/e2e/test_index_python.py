@@ -45,12 +45,11 @@ async def test_definition_across_files(s):
 
 
 async def test_references_with_and_without_the_declaration(s):
-    uses = ["app.py:7:15-7:22", "pkg/models.py:8:15-8:22", "pkg/util.py:8:11-8:18"]
+    uses = ["app.py:7:15-7:22", "pkg/models.py:0:18-0:25", "pkg/models.py:8:15-8:22", "pkg/util.py:8:11-8:18"]
     assert await s.references("pkg/util.py", "slugify", include_declaration=False) == uses
     assert await s.references("pkg/util.py", "slugify", include_declaration=True) == sorted(uses + ["pkg/util.py:3:4-3:11"])
-    # FIXME: names in import statements (`from .util import slugify`, `from pkg.models import User`) are not
-    # references: the index records calls, types and names in code, not import lists. Asserted as today.
-    assert await s.references("app.py", "User(", include_declaration=False) == ["app.py:6:11-6:15"]
+    # Names in import statements (`from .util import slugify`, `from pkg.models import User`) are references.
+    assert await s.references("app.py", "User(", include_declaration=False) == ["app.py:0:23-0:27", "app.py:6:11-6:15"]
 
 
 async def test_workspace_symbol_ranking(s):

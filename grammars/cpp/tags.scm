@@ -4,9 +4,14 @@
 (function_definition
   declarator: (function_declarator
     declarator: (qualified_identifier scope: (_) @container name: (identifier) @name))) @definition.method
-(field_declaration_list (function_definition declarator: (function_declarator declarator: (field_identifier) @name)) @definition.method)
-(field_declaration_list (field_declaration declarator: (function_declarator declarator: (field_identifier) @name)) @definition.method)
-(field_declaration_list (declaration declarator: (function_declarator declarator: (identifier) @name)) @definition.method)
+; Functions declared or defined in a class body are methods: constructors (named by a plain identifier) too, and
+; methods returning a pointer or a reference (`Node *make();`).
+(field_declaration_list
+  [(function_definition declarator: (function_declarator declarator: [(field_identifier) (identifier)] @name))
+   (function_definition declarator: (_ (function_declarator declarator: (field_identifier) @name)))
+   (field_declaration declarator: (function_declarator declarator: (field_identifier) @name))
+   (field_declaration declarator: (_ (function_declarator declarator: (field_identifier) @name)))
+   (declaration declarator: (function_declarator declarator: (identifier) @name))] @definition.method)
 (function_definition declarator: (function_declarator declarator: (identifier) @name)) @definition.function
 (function_definition
   declarator: [(pointer_declarator declarator: (function_declarator declarator: (identifier) @name))
@@ -20,9 +25,20 @@
 (namespace_definition name: (namespace_identifier) @name) @definition.module
 (alias_declaration name: (type_identifier) @name) @definition.type
 (type_definition declarator: (type_identifier) @name) @definition.type
-(field_declaration declarator: (field_identifier) @name) @definition.field
+; Fields, also behind pointer, reference and array declarators (`Node *next;`, `int &r;`, `int a[3];`) and
+; function pointers (`void (*cb)(int);`).
+(field_declaration
+  declarator: [(field_identifier) @name
+               (_ declarator: (field_identifier) @name)
+               (_ declarator: (_ declarator: (field_identifier) @name))
+               (reference_declarator (field_identifier) @name)
+               (function_declarator declarator: (parenthesized_declarator (pointer_declarator declarator: (field_identifier) @name)))]) @definition.field
 (enumerator name: (identifier) @name) @definition.constant
-(preproc_def name: (identifier) @name) @definition.macro
+; Macros, except an include guard: a valueless `#define X` right inside the `#ifndef X` it guards.
+(preproc_def name: (identifier) @name value: (_)) @definition.macro
+(_ name: (identifier)? @_condition
+  (preproc_def name: (identifier) @name !value) @definition.macro
+  (#not-eq? @name @_condition))
 (preproc_function_def name: (identifier) @name) @definition.macro
 (translation_unit (declaration declarator: (init_declarator declarator: (identifier) @name)) @definition.variable)
 

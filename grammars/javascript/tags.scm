@@ -22,10 +22,21 @@
 (program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable)))
 
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
+; A method call on the language's own global objects (`console.log`, `Math.max`, `JSON.parse`) calls the runtime,
+; never the workspace's function of that name: the index matches calls by name, so these are left out.
+(call_expression
+  function: (member_expression object: (_) @_object property: (property_identifier) @name)
+  (#not-any-of? @_object
+    "console" "Math" "JSON" "Object" "Array" "Number" "String" "Symbol" "Promise" "Reflect" "Date" "Intl"
+    "BigInt" "Atomics" "globalThis")) @reference.call
 (new_expression constructor: (identifier) @name) @reference.call
 (class_heritage (identifier) @name @reference.implementation)
 
 ; JSX: a capitalised element is a component, rendered like a call (`<Button/>` calls `Button`).
 ((jsx_opening_element name: (identifier) @name) @reference.call (#match? @name "^[A-Z]"))
 ((jsx_self_closing_element name: (identifier) @name) @reference.call (#match? @name "^[A-Z]"))
+
+; A name imported or re-exported by name (`import { add as plus } from './math'`, `export { add }`) uses that
+; definition; a default or namespace import only binds a local name.
+(import_specifier name: (identifier) @name @reference.name)
+(export_specifier name: (identifier) @name @reference.name)

@@ -37,3 +37,7 @@
 (call function: (attribute attribute: (identifier) @name)) @reference.call
 (class_definition superclasses: (argument_list (identifier) @name @reference.implementation))
 (type (identifier) @name) @reference.type
+
+; A name imported from a module (`from .util import slugify`, `from m import a as b`) uses that module's definition.
+(import_from_statement name: (dotted_name (identifier) @name) @reference.name)
+(import_from_statement name: (aliased_import name: (dotted_name (identifier) @name) @reference.name))

@@ -25,5 +25,16 @@
 (call_expression function: (field_expression field: (field_identifier) @name)) @reference.call
 (call_expression function: (scoped_identifier name: (identifier) @name)) @reference.call
 (macro_invocation macro: (identifier) @name) @reference.call
+
+; Paths: each segment of `Circle::new`, `report::describe` or `crate::geometry::Circle` names a type, a module or
+; an item (the syntax cannot tell which), so it is a use of that name; a called last segment is a call (above).
+; `use` declarations are paths too, so the names they bring in (`use a::{B, C as D};`) are uses as well.
+(scoped_identifier path: (identifier) @name) @reference.name
+(scoped_identifier name: (identifier) @name) @reference.name
+(scoped_type_identifier path: (identifier) @name) @reference.name
+(scoped_use_list path: (identifier) @name) @reference.name
+(use_declaration argument: (identifier) @name @reference.name)
+(use_list (identifier) @name @reference.name)
+(use_as_clause path: (identifier) @name @reference.name)
 (impl_item trait: (type_identifier) @name @reference.implementation)
 (type_identifier) @name @reference.type

@@ -29,10 +29,21 @@
 (program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name) @definition.variable)))
 
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
+; A method call on the language's own global objects (`console.log`, `Math.max`, `JSON.parse`) calls the runtime,
+; never the workspace's function of that name: the index matches calls by name, so these are left out.
+(call_expression
+  function: (member_expression object: (_) @_object property: (property_identifier) @name)
+  (#not-any-of? @_object
+    "console" "Math" "JSON" "Object" "Array" "Number" "String" "Symbol" "Promise" "Reflect" "Date" "Intl"
+    "BigInt" "Atomics" "globalThis")) @reference.call
 (new_expression constructor: (identifier) @name) @reference.call
 (extends_clause value: (identifier) @name @reference.implementation)
 (implements_clause (type_identifier) @name @reference.implementation)
 (type_annotation (type_identifier) @name @reference.type)
 (type_annotation (array_type (type_identifier) @name @reference.type))
 (type_annotation (generic_type name: (type_identifier) @name @reference.type))
+
+; A name imported or re-exported by name (`import { add as plus } from './math'`, `export { add }`) uses that
+; definition; a default or namespace import only binds a local name.
+(import_specifier name: (identifier) @name @reference.name)
+(export_specifier name: (identifier) @name @reference.name)
