@@ -81,8 +81,10 @@ bench-models: venv
 	$(VPY) scripts/make_bench_models.py
 
 # Quorum against llama.cpp and ctags on this machine; prints ratios and writes Benchmarks/RESULTS.md.
+# BENCH_ARGS passes options through, e.g. BENCH_ARGS="--repeats 1 --skip index".
+BENCH_ARGS ?=
 bench: setup release bench-models
-	$(VPY) Benchmarks/run.py --quorum .build/release/quorum
+	$(VPY) Benchmarks/run.py --quorum .build/release/quorum $(BENCH_ARGS)
 
 clean:
 	rm -rf .build $(VENV)

@@ -31,6 +31,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 rows: list[dict] = []
 notes: list[str] = []
+meta: dict = {}  # machine facts for RESULTS.md, filled in by main()
 
 # Targets from issue 6, by metric kind: (comparison, threshold, wording).
 TARGETS = {
@@ -161,6 +162,7 @@ def bench_engine(quorum, models: list[pathlib.Path], threads: int, gbps: float |
                              f"({active / 1e6:.0f} MB/token → {roof:.0f} tok/s)",
                    q_share and 100 * q_share, p_share and 100 * p_share, "llama.cpp", "%", True,
                    target="roofline", ratio=q_share)
+        write_results()  # after every model, so a run cut short still leaves what it measured
 
 
 def ctags_excludes() -> list[str]:
@@ -207,6 +209,7 @@ def bench_index(quorum, work: pathlib.Path):
                 f.write("\n# edited by make bench\n" if path.suffix == ".py" else "\n// edited by make bench\n")
             r_wall, _, _ = run_child([quorum, "index", tree, "--store", store, "--format", "json"])
             record("index", f"re-index after 1 file changed, {label}", r_wall, q_wall, "full index", "s", False)
+        write_results()
 
 
 def fmt(v, unit=""):
@@ -217,10 +220,12 @@ def fmt(v, unit=""):
     return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
 
 
-def write_results(meta):
+def write_results(final: bool = False):
     out = HERE / "RESULTS.md"
+    meta["minutes"] = (time.perf_counter() - meta["started"]) / 60
     lines = ["# Benchmark results", "",
-             f"Written by `make bench` on {meta['date']} in {meta['minutes']:.1f} minutes.",
+             f"Written by `make bench` on {meta['date']} in {meta['minutes']:.1f} minutes"
+             + ("." if final else " (the run was cut short here: what follows is what it measured)."),
              f"Machine: {meta['cpu']}, {meta['cores']} cores, {meta['threads']} threads used, "
              f"memory read bandwidth {meta['gbps']} GB/s with {meta['threads']} threads "
              f"(load average {meta['load']} when the run started).",
@@ -248,7 +253,8 @@ def write_results(meta):
               "Peers: llama.cpp through llama-cpp-python 0.3.36 built for this CPU (its peak RSS includes the Python "
               "interpreter and numpy); universal-ctags with the same exclusions as `quorum index`.", ""]
     out.write_text("\n".join(lines))
-    print(f"\nwritten to {out.relative_to(ROOT)}")
+    if final:
+        print(f"\nwritten to {out.relative_to(ROOT)}")
 
 
 def main():
@@ -264,26 +270,39 @@ def main():
     cache = pathlib.Path(os.environ.get("QUORUM_CACHE_DIR") or os.path.expanduser("~/.cache/quorum"))
     model_dir = pathlib.Path(os.environ.get("QUORUM_MODEL_DIR") or cache / "models")
     models = [pathlib.Path(m) for m in args.models] if args.models else [
-        model_dir / "gemma3-270m-q4_k_m.gguf", model_dir / "bench-qwen3moe-q8_0.gguf",
-        model_dir / "bench-qwen3moe-q4_k.gguf"]
+        model_dir / "gemma3-270m-q4_k_m.gguf", model_dir / "bench-qwen3moe-q4_k.gguf",
+        model_dir / "bench-qwen3moe-q8_0.gguf"]
 
     started = time.perf_counter()
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    loads = os.getloadavg()
+    load = ", ".join(f"{x:.2f}" for x in loads)
     print("== machine")
     gbps = bandwidth(args.threads)
     print(f"  {cpu_name()}, {os.cpu_count()} cores, load average {load}; "
           f"memory read bandwidth with {args.threads} threads: {gbps} GB/s")
+    cores = os.cpu_count() or 1
+    if loads[0] > 0.5 * cores:
+        # Both engines keep their threads spinning between matrix products; when other processes hold the
+        # cores those spins are descheduled mid-barrier, and each step waits for a time slice.
+        warning = (f"The machine was busy when the run started (load average {load} on {cores} cores): "
+                   "every figure is slowed by other processes, and llama.cpp, whose threads meet at a barrier "
+                   "after every operation, loses far more than on a quiet machine (engine-parity.md measured "
+                   "it at 1023 pp / 88.9 tg tokens/s on Gemma 3 270M with 2 quiet cores). "
+                   "Compare ratios only from a run on an idle machine.")
+        print("  WARNING: " + warning)
+        notes.append(warning)
+    meta.update(date=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), cpu=cpu_name(), cores=cores,
+                threads=args.threads, gbps=gbps, load=load, repeats=args.repeats, started=started)
     work = pathlib.Path(tempfile.mkdtemp(prefix="quorum-bench-"))
     try:
-        if "engine" not in args.skip:
-            bench_engine(args.quorum, models, args.threads, gbps, args.repeats)
+        # The index first: it is quick, so a run cut short still has it.
         if "index" not in args.skip:
             bench_index(args.quorum, work)
+        if "engine" not in args.skip:
+            bench_engine(args.quorum, models, args.threads, gbps, args.repeats)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    write_results(dict(date=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), cpu=cpu_name(),
-                       cores=os.cpu_count(), threads=args.threads, gbps=gbps, load=load, repeats=args.repeats,
-                       minutes=(time.perf_counter() - started) / 60))
+    write_results(final=True)
 
 
 if __name__ == "__main__":
