@@ -27,24 +27,11 @@ final class Qwen2: Architecture {
         output = w.hasTensor("output.weight") ? try w.matrix("output.weight", rows: vocabulary, cols: p.dim) : embedding
         layers = try (0..<p.layers).map { [rope] i in
             let b = "blk.\(i)."
-            let qWidth = p.heads * p.headDim, kvWidth = p.kvHeads * p.headDim
             return DenseLayer(
-                attentionNorm: RMSNorm(weight: try w.vector(b + "attn_norm.weight", count: p.dim), epsilon: p.epsilon),
-                attention: SelfAttention(
-                    q: try w.matrix(b + "attn_q.weight", rows: qWidth, cols: p.dim),
-                    k: try w.matrix(b + "attn_k.weight", rows: kvWidth, cols: p.dim),
-                    v: try w.matrix(b + "attn_v.weight", rows: kvWidth, cols: p.dim),
-                    o: try w.matrix(b + "attn_output.weight", rows: p.dim, cols: qWidth),
-                    qBias: try w.vector(b + "attn_q.bias", count: qWidth),
-                    kBias: try w.vector(b + "attn_k.bias", count: kvWidth),
-                    vBias: try w.vector(b + "attn_v.bias", count: kvWidth),
-                    heads: p.heads, kvHeads: p.kvHeads, headDim: p.headDim, rope: rope,
-                    scoreScale: 1 / Float(p.headDim).squareRoot()),
-                ffnNorm: RMSNorm(weight: try w.vector(b + "ffn_norm.weight", count: p.dim), epsilon: p.epsilon),
-                ffn: GatedFFN(gate: try w.matrix(b + "ffn_gate.weight", rows: p.ff, cols: p.dim),
-                              up: try w.matrix(b + "ffn_up.weight", rows: p.ff, cols: p.dim),
-                              down: try w.matrix(b + "ffn_down.weight", rows: p.dim, cols: p.ff),
-                              activation: .silu))
+                attentionNorm: try w.norm(b + "attn_norm.weight", p),
+                attention: try w.qwenAttention(b, p, rope: rope, variant: .biases),
+                ffnNorm: try w.norm(b + "ffn_norm.weight", p),
+                ffn: try w.qwenFeedForward(b, p))
         }
         scratch = DenseScratch(p)
     }

@@ -53,17 +53,9 @@ final class Qwen3MoE: Architecture {
         layers = try (0..<p.layers).map { [rope] i in
             let b = "blk.\(i)."
             return Layer(
-                attentionNorm: RMSNorm(weight: try w.vector(b + "attn_norm.weight", count: p.dim), epsilon: p.epsilon),
-                attention: SelfAttention(
-                    q: try w.matrix(b + "attn_q.weight", rows: p.heads * p.headDim, cols: p.dim),
-                    k: try w.matrix(b + "attn_k.weight", rows: p.kvHeads * p.headDim, cols: p.dim),
-                    v: try w.matrix(b + "attn_v.weight", rows: p.kvHeads * p.headDim, cols: p.dim),
-                    o: try w.matrix(b + "attn_output.weight", rows: p.dim, cols: p.heads * p.headDim),
-                    qNorm: RMSNorm(weight: try w.vector(b + "attn_q_norm.weight", count: p.headDim), epsilon: p.epsilon),
-                    kNorm: RMSNorm(weight: try w.vector(b + "attn_k_norm.weight", count: p.headDim), epsilon: p.epsilon),
-                    heads: p.heads, kvHeads: p.kvHeads, headDim: p.headDim, rope: rope,
-                    scoreScale: 1 / Float(p.headDim).squareRoot()),
-                ffnNorm: RMSNorm(weight: try w.vector(b + "ffn_norm.weight", count: p.dim), epsilon: p.epsilon),
+                attentionNorm: try w.norm(b + "attn_norm.weight", p),
+                attention: try w.qwenAttention(b, p, rope: rope, variant: .qkNorm),
+                ffnNorm: try w.norm(b + "ffn_norm.weight", p),
                 moe: MixtureOfExperts(
                     router: try w.matrix(b + "ffn_gate_inp.weight", rows: experts, cols: p.dim),
                     gate: try w.experts(b + "ffn_gate_exps.weight", count: experts, rows: ff, cols: p.dim),
