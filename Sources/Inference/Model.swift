@@ -24,7 +24,7 @@ enum ModelRegistry {
     static let table: [(name: String, make: Constructor)] = [
         ("qwen3moe", { try Qwen3MoE($0, vocabulary: $1, pool: $2) }),
         ("qwen3", { try Qwen3($0, vocabulary: $1, pool: $2) }),
-        ("qwen2", { try Qwen2($0, vocabulary: $1, pool: $2) }),
+        ("qwen2", { try Qwen2.make($0, vocabulary: $1, pool: $2) }),
         ("gemma3", { try Gemma3($0, vocabulary: $1, pool: $2) }),
     ]
 

@@ -17,7 +17,8 @@ final class Qwen3: Architecture {
     private let pool: Workers?
     private let scratch: DenseScratch
 
-    init(_ w: WeightsFile, vocabulary: Int, pool: Workers?) throws {
+    /// - Parameter attention: QK-norm for Qwen3; q/k/v biases for Qwen2 (see Qwen2.swift).
+    init(_ w: WeightsFile, vocabulary: Int, pool: Workers?, attention variant: WeightsFile.QwenAttention = .qkNorm) throws {
         let p = try Hyperparameters(w, vocabulary: vocabulary)
         hyper = p
         self.pool = pool
@@ -29,7 +30,7 @@ final class Qwen3: Architecture {
             let b = "blk.\(i)."
             return DenseLayer(
                 attentionNorm: try w.norm(b + "attn_norm.weight", p),
-                attention: try w.qwenAttention(b, p, rope: rope, variant: .qkNorm),
+                attention: try w.qwenAttention(b, p, rope: rope, variant: variant),
                 ffnNorm: try w.norm(b + "ffn_norm.weight", p),
                 ffn: try w.qwenFeedForward(b, p))
         }
