@@ -80,8 +80,21 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
         model.tokenizer.encode(text, addSpecial: true, parseSpecial: true)
     }
 
+    /// Token counts of texts seen recently. The prompt builder counts every context piece at every keystroke,
+    /// and the pieces (other files, definitions) rarely change between keystrokes: counting them once saves
+    /// re-running BPE over kilobytes per keystroke.
+    private var tokenCounts: [String: Int] = [:]
+    private let countLock = NSLock()
+
     public func countTokens(_ text: String) -> Int {
-        model.tokenizer.encode(text, addSpecial: false, parseSpecial: true).count
+        if let known = countLock.withLock({ tokenCounts[text] }) { return known }
+        let count = model.tokenizer.encode(text, addSpecial: false, parseSpecial: true).count
+        countLock.withLock {
+            // A bound, not an LRU: when full, start over; the next keystroke refills what is still in use.
+            if tokenCounts.count >= 512 { tokenCounts.removeAll(keepingCapacity: true) }
+            tokenCounts[text] = count
+        }
+        return count
     }
 
     /// Runs requests one at a time on this queue, off Swift's cooperative pool: a request waiting for the
