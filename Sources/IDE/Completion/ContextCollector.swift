@@ -16,7 +16,9 @@ public enum ContextCollector {
     ///   - path: absolute path of the file being edited.
     ///   - text: its current text; `offset` the cursor's UTF-8 offset in it.
     ///   - read: the current text of a file (the editor's buffer when open, else the disk).
-    public static func collect(index: Index, path: String, text: [UInt8], offset: Int,
+    ///   - ranked: the PageRank neighbours of `path` when the caller keeps them (they change only when imports
+    ///     do, and computing them loads the whole graph); nil computes them now.
+    public static func collect(index: Index, path: String, text: [UInt8], offset: Int, ranked: [RankedNode]? = nil,
                                read: (String) -> [UInt8]?) -> [ContextPiece] {
         var pieces: [ContextPiece] = []
         var seenFiles: Set<String> = [path]
@@ -47,7 +49,7 @@ public enum ContextCollector {
         }
 
         // 3. Files the graph ranks close to this one.
-        for node in ((try? index.rank(around: path, limit: 8)) ?? []) where node.kind == .file {
+        for node in (ranked ?? (try? index.rank(around: path, limit: 8)) ?? []) where node.kind == .file {
             let abs = index.absolutePath(node.path)
             guard seenFiles.insert(abs).inserted, let bytes = read(abs) else { continue }
             pieces.append(ContextPiece(path: index.relativePath(abs), text: String(decoding: bytes.prefix(maxFileBytes), as: UTF8.self),

@@ -187,7 +187,8 @@ extension LanguageServer {
             await indexHost.drain()
             let open = Dictionary(state.documents.all.compactMap { doc in LanguageServer.path(ofURI: doc.uri).map { ($0, doc.bytes) } },
                                   uniquingKeysWith: { a, _ in a })
-            pieces = ContextCollector.collect(index: index, path: path, text: document.document.bytes, offset: offset) { p in
+            pieces = ContextCollector.collect(index: index, path: path, text: document.document.bytes, offset: offset,
+                                              ranked: indexHost.rankedNeighbours(of: path, in: index)) { p in
                 open[p] ?? (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: p))))
             }
         }

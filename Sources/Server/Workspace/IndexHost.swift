@@ -47,7 +47,7 @@ final class IndexHost: @unchecked Sendable {
         let logger = log
         do {
             // The old index must be released before its store could be opened again by this process.
-            lock.withLock { index = nil }
+            lock.withLock { index = nil; rankCache.removeAll() }
             let opened = try Index(roots: newRoots, store: store, options: IndexOptions(scan: scan, log: { line in
                 logger.info("\(line)")
             }))
@@ -85,6 +85,22 @@ final class IndexHost: @unchecked Sendable {
             lock.withLock { openError = text }
             report("Quorum: the index cannot be opened: \(text)")
         }
+    }
+
+    /// PageRank neighbours per file, kept for a few seconds: completion context asks at every keystroke, the
+    /// answer changes only when imports change, and computing it loads the whole graph from LMDB.
+    private var rankCache: [String: (at: Date, nodes: [RankedNode])] = [:]
+    static let rankLifetime: TimeInterval = 10
+
+    func rankedNeighbours(of path: String, in index: Index) -> [RankedNode] {
+        let now = Date()
+        if let hit = lock.withLock({ rankCache[path] }), now.timeIntervalSince(hit.at) < Self.rankLifetime { return hit.nodes }
+        let nodes = (try? index.rank(around: path, limit: 8)) ?? []
+        lock.withLock {
+            if rankCache.count > 256 { rankCache.removeAll() }
+            rankCache[path] = (now, nodes)
+        }
+        return nodes
     }
 
     /// Queues an edit; edits run in the order they were queued.
