@@ -79,7 +79,7 @@ final class AttentionTests: XCTestCase {
     }
 
     func tiled(_ q: [Float], _ k: [Float], _ v: [Float], _ s: Shape, position: Int, window: Int?, scale: Float,
-               type: KVElementType) -> [Float] {
+               type: KVElementType, pool: Workers? = nil) -> [Float] {
         let stride = s.kvHeads * s.headDim, length = k.count / stride
         let cache = KVCache(layers: 1, width: stride, capacity: length, type: type)
         k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
@@ -90,7 +90,7 @@ final class AttentionTests: XCTestCase {
         q.withUnsafeBufferPointer { qp in out.withUnsafeMutableBufferPointer { op in
             attend(AttentionArguments(query: qp.baseAddress!, keys: cache.keyRows(layer: 0), values: cache.valueRows(layer: 0),
                                       position: position, heads: s.heads, kvHeads: s.kvHeads, headDim: s.headDim,
-                                      scale: scale, window: window, output: op.baseAddress!, scratch: scratch), pool: nil)
+                                      scale: scale, window: window, output: op.baseAddress!, scratch: scratch), pool: pool)
         } }
         return out
     }
@@ -217,6 +217,77 @@ final class AttentionTests: XCTestCase {
             for (bits, f) in zip(all, back) {
                 let expected = Float(Float16(bitPattern: bits))
                 XCTAssertTrue(f.bitPattern == expected.bitPattern || (f.isNaN && expected.isNaN), "\(bits)")
+            }
+        }
+    }
+
+    /// Split across a pool (KV heads, query heads of a head, queries of a batch) attention gives what one
+    /// thread gives: decoding on Gemma's single KV head, Qwen's grouped heads, and a batch across tiles.
+    func testParallelUnitsEqualOneThread() {
+        var g = Generator(state: 13)
+        let pool = Workers(threads: 3)
+        for s in shapes + [Shape(heads: 16, kvHeads: 4, headDim: 128)] {
+            let stride = s.kvHeads * s.headDim, n = 700
+            let k = g.array(n * stride, spread: 2), v = g.array(n * stride, spread: 1), q = g.array(s.heads * s.headDim, spread: 2)
+            for type in KVElementType.allCases {
+                for window in windows {
+                    let one = tiled(q, k, v, s, position: n - 1, window: window, scale: 0.125, type: type)
+                    let many = tiled(q, k, v, s, position: n - 1, window: window, scale: 0.125, type: type, pool: pool)
+                    XCTAssertTrue(one == many, "\(s.heads)/\(s.kvHeads)×\(s.headDim) \(type) window \(String(describing: window))")
+                }
+            }
+        }
+        // A batch: every query of it, split in chunks across the pool, equals the single-thread batch.
+        let s = Shape(heads: 4, kvHeads: 1, headDim: 256), stride = 256, n = 600, batch = 90, start = n - batch
+        let k = g.array(n * stride, spread: 2), v = g.array(n * stride, spread: 1)
+        let qs = g.array(batch * s.heads * s.headDim, spread: 2)
+        let cache = KVCache(layers: 1, width: stride, capacity: n, type: .f16)
+        k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
+            cache.write(layer: 0, position: 0, keys: kp.baseAddress!, values: vp.baseAddress!, count: n)
+        } }
+        var results: [[Float]] = []
+        for p in [nil, pool] {
+            var out = [Float](repeating: .nan, count: qs.count)
+            qs.withUnsafeBufferPointer { qp in out.withUnsafeMutableBufferPointer { op in
+                attend(AttentionArguments(query: qp.baseAddress!, keys: cache.keyRows(layer: 0), values: cache.valueRows(layer: 0),
+                                          position: start, heads: 4, kvHeads: 1, headDim: 256, scale: 0.0625, window: 512,
+                                          output: op.baseAddress!, scratch: AttentionScratch(group: 4, headDim: 256),
+                                          count: batch), pool: p)
+            } }
+            results.append(out)
+        }
+        // Chunks start their tiles at their own first query's first key, so sums may round differently.
+        XCTAssertTrue(results[0].allSatisfy(\.isFinite))
+        XCTAssertLessThan(relativeError(results[1], results[0], headDim: 256), 1e-5)
+    }
+
+    /// The SIMD single-query products equal the portable ones (up to summation order) on f32 and f16 rows,
+    /// for group sizes that fill, and do not fill, the kernel's four heads per pass.
+    func testDirectProductsMatchPortable() {
+        var g = Generator(state: 17)
+        for (group, dim) in [(1, 64), (3, 128), (4, 256), (6, 32), (2, 48)] {
+            let n = 37, stride = dim * 2 + 16
+            let rows = g.array(n * stride, spread: 2), q = g.array(group * dim, spread: 1), p = g.array(group * n, spread: 1)
+            let halves = rows.map(Self.half)
+            for isHalf in [false, true] {
+                var results: [[Float]] = []
+                for impl in [KernelImplementation.portable, .best] {
+                    var scores = [Float](repeating: 0, count: group * n)
+                    var out = g.array(group * dim, spread: 1)
+                    let seed = out
+                    func run(_ base: UnsafeRawPointer) {
+                        let r = AttentionProducts.Rows(base: base, isHalf: isHalf, stride: stride)
+                        AttentionProducts.scores(query: q, group: group, dim: dim, keys: r, count: n, scale: 0.5,
+                                                 into: &scores, implementation: impl)
+                        AttentionProducts.values(weights: p, group: group, count: n, values: r, dim: dim, into: &out,
+                                                 accumulate: true, implementation: impl)
+                    }
+                    if isHalf { halves.withUnsafeBytes { run($0.baseAddress!) } } else { rows.withUnsafeBytes { run($0.baseAddress!) } }
+                    results.append(scores + out.enumerated().map { $1 - seed[$0] })
+                }
+                for (a, b) in zip(results[0], results[1]) {
+                    XCTAssertEqual(a, b, accuracy: 1e-4 * max(1, abs(a)), "group \(group) dim \(dim) half \(isHalf)")
+                }
             }
         }
     }

@@ -64,4 +64,13 @@ qk_qdot_fn qk_qdot_kernel(uint32_t type, uint32_t impl);
 void qk_matvec_rows_q(qk_qdot_fn dot, const void *base, size_t row_bytes, const void *xq, int64_t n,
                       float *out, int64_t row_begin, int64_t row_end);
 
+/* Single-query attention over cache rows that are f32 (half = 0) or f16 bit patterns (half = 1), `stride`
+ * values apart. impl: QK_IMPL_PORTABLE or QK_IMPL_BEST (AVX2+F16C when present and dim % 16 == 0).
+ * scores[h * n + j] = scale * Σ_d q[h * dim + d] * key_j[d] for h < group, j < n. */
+void qk_attn_scores(const float *q, int64_t group, int64_t dim, const void *keys, int32_t half, int64_t stride,
+                    int64_t n, float scale, float *scores, uint32_t impl);
+/* out[h * dim + d] = (accumulate ? out[h * dim + d] : 0) + Σ_j p[h * n + j] * value_j[d]. */
+void qk_attn_values(const float *p, int64_t group, int64_t n, const void *values, int32_t half, int64_t stride,
+                    int64_t dim, float *out, int32_t accumulate, uint32_t impl);
+
 #endif

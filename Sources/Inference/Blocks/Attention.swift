@@ -23,38 +23,57 @@ struct KVRows {
             return (UnsafePointer(tile), headDim)
         }
     }
+
+    /// Rows from `first` on of KV head `head`, where they are, for `AttentionProducts`.
+    func rows(from first: Int, head: Int, headDim: Int) -> AttentionProducts.Rows {
+        AttentionProducts.Rows(base: base + (first * stride + head * headDim) * type.byteWidth,
+                               isHalf: type == .f16, stride: stride)
+    }
 }
 
-/// Scratch for `attend`, sized by the tile, not the context: [group, tile] scores and two [tile, headDim]
-/// f32 copies of f16 key and value rows, plus the running softmax state of each query head of the batch.
-/// With a 32K context this is what keeps attention's memory flat.
-final class AttentionScratch {
+/// Scratch for one unit of `attend`'s work (a KV head, some of its query heads, some of the batch's
+/// queries), sized by the tile, not the context: [group, tile] scores and two [tile, headDim] f32 copies of
+/// f16 key and value rows, plus the running softmax state of each (query, head) pair of the unit.
+final class AttentionLane {
+    let scores: Buffer
+    let keys: Buffer, values: Buffer
+    /// The running maximum score and the running sum of exp(score − maximum), per (query, head).
+    var runningMax: [Float] = []
+    var runningSum: [Double] = []
+
+    init(group: Int, headDim: Int) {
+        scores = Buffer(group * AttentionScratch.tile)
+        keys = Buffer(AttentionScratch.tile * headDim)
+        values = Buffer(AttentionScratch.tile * headDim)
+    }
+
+    func reserve(states: Int) {
+        if runningMax.count < states {
+            runningMax = Array(repeating: 0, count: states)
+            runningSum = Array(repeating: 0, count: states)
+        }
+    }
+}
+
+/// Scratch for `attend`: one lane per unit of work that may run at the same time. With a 32K context this
+/// is what keeps attention's memory flat.
+final class AttentionScratch: @unchecked Sendable {
     /// Key positions per tile. 256 keeps a tile's keys and values (2 · 256 · headDim floats, 256 KB at
     /// headDim 128) in L2 while the batch's queries run over them.
     static let tile = 256
     let group: Int
     let headDim: Int
-    /// [group, tile]
-    let scores: Buffer
-    /// [tile, headDim] each: converted f16 rows.
-    let keys: Buffer, values: Buffer
-    /// [queries, group]: the running maximum score and the running sum of exp(score − maximum).
-    var runningMax: [Float] = []
-    var runningSum: [Double] = []
+    private var made: [AttentionLane] = []
 
     init(group: Int, headDim: Int) {
         self.group = group
         self.headDim = headDim
-        scores = Buffer(group * Self.tile)
-        keys = Buffer(Self.tile * headDim)
-        values = Buffer(Self.tile * headDim)
     }
 
-    func reserve(queries: Int) {
-        if runningMax.count < queries * group {
-            runningMax = Array(repeating: 0, count: queries * group)
-            runningSum = Array(repeating: 0, count: queries * group)
-        }
+    /// At least `count` lanes; made on first use and kept (attention is serialised per model).
+    func lanes(_ count: Int) -> [AttentionLane] {
+        while made.count < count { made.append(AttentionLane(group: group, headDim: headDim)) }
+        return made
     }
 }
 
@@ -87,76 +106,114 @@ struct AttentionArguments {
 /// softmax(q·Kᵀ · scale) · V with grouped-query attention, over tiles of `AttentionScratch.tile` keys with an
 /// online (running-maximum) softmax, so scratch memory does not grow with the context.
 ///
-/// Tiles are the outer loop and the batch's queries the inner one, so an f16 tile is converted to f32 once
-/// per batch, not once per query. The `heads / kvHeads` query heads that share a KV head are stacked into one
-/// small matrix, so per query and tile both products are one BLAS call per KV head:
+/// The work is cut into units that run in parallel on the pool: each KV head, and within it either its
+/// query heads (decoding, when there are fewer KV heads than threads: Gemma 3 270M has one) or the batch's
+/// queries (prefill). Each unit has its own lane of scratch and writes its own slice of the output.
+///
+/// Within a unit, tiles are the outer loop and the queries the inner one, so an f16 tile of a batch is
+/// converted to f32 once, not once per query. The unit's query heads that share a KV head are stacked into
+/// one small matrix:
 ///     S[group, n] = Q[group, headDim] · K[n, headDim]ᵀ · scale        (the keys of the tile it sees)
 ///     m' = max(m, rowmax S);  P = exp(S − m');  l = l · exp(m − m') + rowsum P
 ///     O[group, headDim] = O · exp(m − m') + P · V[n, headDim]
 /// and finally O / l. Every exponent is of a non-positive number, so nothing overflows however long the
 /// context. A query whose keys all lie in one tile normalises P before P·V, so short contexts compute
-/// exactly what the untiled implementation did.
+/// exactly what the untiled implementation did. A batch computes both products with BLAS on converted
+/// tiles; a single query (decoding) with `AttentionProducts` straight from the cache rows, where
+/// converting and calling BLAS for a 1-to-8-row product would cost more than the product.
 /// With long contexts this is the second hot loop after the weight products.
 func attend(_ a: AttentionArguments, pool: Workers?) {
     let group = a.heads / a.kvHeads
     precondition(a.scratch.group >= group && a.scratch.headDim == a.headDim, "attention scratch of the wrong shape")
+    let threads = pool?.threads ?? 1
+    let headSplits = a.count == 1 && threads > 1 ? min(group, (threads + a.kvHeads - 1) / a.kvHeads) : 1
+    // Several chunks per thread: later queries see more keys, so equal chunks are unequal work.
+    let querySplits = a.count > 1 && threads > 1 ? min(a.count, (4 * threads + a.kvHeads - 1) / a.kvHeads) : 1
+    let perKV = headSplits * querySplits, units = a.kvHeads * perKV
+    let lanes = a.scratch.lanes(units)
+    let body = { (u: Int) in
+        let kv = u / perKV, hs = (u % perKV) / querySplits, qs = u % querySplits
+        attendUnit(a, kv: kv, heads: (group * hs / headSplits)..<(group * (hs + 1) / headSplits),
+                   queries: (a.count * qs / querySplits)..<(a.count * (qs + 1) / querySplits), lane: lanes[u])
+    }
+    if let pool, units > 1 { pool.run(tasks: units, body) } else { for u in 0..<units { body(u) } }
+}
+
+/// One unit of `attend`: KV head `kv`, its query heads `heads` (indices within the group), queries `queries`.
+private func attendUnit(_ a: AttentionArguments, kv: Int, heads: Range<Int>, queries: Range<Int>, lane: AttentionLane) {
+    guard !heads.isEmpty, !queries.isEmpty else { return }
+    let group = a.heads / a.kvHeads, gs = heads.count, d = a.headDim
     let tile = AttentionScratch.tile
-    let qWidth = a.heads * a.headDim
-    let last = a.position + a.count - 1
+    let qWidth = a.heads * d
+    let last = a.position + queries.upperBound - 1
     func firstKey(_ p: Int) -> Int { a.window.map { max(0, p - $0 + 1) } ?? 0 }
-    let lo = firstKey(a.position)
+    let lo = firstKey(a.position + queries.lowerBound)
     /// Whether query t's keys all lie in one tile (tiles start at lo, lo + tile, …).
     func inOneTile(_ t: Int) -> Bool { (firstKey(a.position + t) - lo) / tile == (a.position + t - lo) / tile }
-    a.scratch.reserve(queries: a.count)
-    let s = a.scratch.scores.pointer
-    for kv in 0..<a.kvHeads {
-        for i in 0..<(a.count * group) { a.scratch.runningMax[i] = -.infinity; a.scratch.runningSum[i] = 0 }
-        var tileStart = lo
-        while tileStart <= last {
-            let tileEnd = min(tileStart + tile, last + 1)
-            let k = a.keys.f32(first: tileStart, count: tileEnd - tileStart, head: kv, headDim: a.headDim, tile: a.scratch.keys.pointer)
-            let v = a.values.f32(first: tileStart, count: tileEnd - tileStart, head: kv, headDim: a.headDim, tile: a.scratch.values.pointer)
-            for t in 0..<a.count {
-                let p = a.position + t, first = firstKey(p)
-                let from = max(tileStart, first), to = min(tileEnd, p + 1)
-                guard from < to else { continue }
-                let n = to - from
-                let fresh = from == first                     // the first keys this query sees
-                let whole = fresh && to == p + 1
-                let q = a.query + t * qWidth + kv * group * a.headDim     // [group, headDim]
-                let out = a.output + t * qWidth + kv * group * a.headDim  // [group, headDim]: the running numerator
-                BLAS.sgemm(m: group, n: n, k: a.headDim, alpha: a.scale, a: q, lda: a.headDim,
-                           b: k.rows + (from - tileStart) * k.stride, ldb: k.stride, transposeB: true, c: s, ldc: n)
-                for h in 0..<group {
-                    let row = s + h * n, state = t * group + h
-                    var tileMax = -Float.infinity
-                    for j in 0..<n { tileMax = max(tileMax, row[j]) }
-                    let newMax = max(a.scratch.runningMax[state], tileMax)
-                    var sum = 0.0
-                    for j in 0..<n { row[j] = expf(row[j] - newMax); sum += Double(row[j]) }
-                    if !fresh {                               // rescale what earlier tiles accumulated
-                        let correction = expf(a.scratch.runningMax[state] - newMax)
-                        a.scratch.runningSum[state] *= Double(correction)
-                        if correction != 1 { for i in 0..<a.headDim { out[h * a.headDim + i] *= correction } }
-                    }
-                    a.scratch.runningSum[state] += sum
-                    a.scratch.runningMax[state] = newMax
-                    if whole {                                // one tile: normalise P itself, as a plain softmax
-                        let inv = Float(1 / a.scratch.runningSum[state])
-                        for j in 0..<n { row[j] *= inv }
-                    }
-                }
-                BLAS.sgemm(m: group, n: a.headDim, k: n, a: s, lda: n, b: v.rows + (from - tileStart) * v.stride,
-                           ldb: v.stride, transposeB: false, beta: fresh ? 0 : 1, c: out, ldc: a.headDim)
-            }
-            tileStart = tileEnd
+    let states = queries.count * gs
+    lane.reserve(states: states)
+    for i in 0..<states { lane.runningMax[i] = -.infinity; lane.runningSum[i] = 0 }
+    let s = lane.scores.pointer
+    let direct = queries.count == 1
+    let firstHead = kv * group + heads.lowerBound
+    var tileStart = lo
+    while tileStart <= last {
+        let tileEnd = min(tileStart + tile, last + 1)
+        var k: (rows: UnsafePointer<Float>, stride: Int)? = nil, v: (rows: UnsafePointer<Float>, stride: Int)? = nil
+        if !direct {
+            k = a.keys.f32(first: tileStart, count: tileEnd - tileStart, head: kv, headDim: d, tile: lane.keys.pointer)
+            v = a.values.f32(first: tileStart, count: tileEnd - tileStart, head: kv, headDim: d, tile: lane.values.pointer)
         }
-        for t in 0..<a.count where !inOneTile(t) {
-            let out = a.output + t * qWidth + kv * group * a.headDim
-            for h in 0..<group {
-                let inv = Float(1 / a.scratch.runningSum[t * group + h])
-                for i in 0..<a.headDim { out[h * a.headDim + i] *= inv }
+        for t in queries {
+            let p = a.position + t, first = firstKey(p)
+            let from = max(tileStart, first), to = min(tileEnd, p + 1)
+            guard from < to else { continue }
+            let n = to - from
+            let fresh = from == first                     // the first keys this query sees
+            let whole = fresh && to == p + 1
+            let q = a.query + t * qWidth + firstHead * d      // [gs, headDim]
+            let out = a.output + t * qWidth + firstHead * d   // [gs, headDim]: the running numerator
+            if let k {
+                BLAS.sgemm(m: gs, n: n, k: d, alpha: a.scale, a: q, lda: d,
+                           b: k.rows + (from - tileStart) * k.stride, ldb: k.stride, transposeB: true, c: s, ldc: n)
+            } else {
+                AttentionProducts.scores(query: q, group: gs, dim: d, keys: a.keys.rows(from: from, head: kv, headDim: d),
+                                         count: n, scale: a.scale, into: s)
             }
+            for h in 0..<gs {
+                let row = s + h * n, state = (t - queries.lowerBound) * gs + h
+                var tileMax = -Float.infinity
+                for j in 0..<n { tileMax = max(tileMax, row[j]) }
+                let newMax = max(lane.runningMax[state], tileMax)
+                var sum = 0.0
+                for j in 0..<n { row[j] = expf(row[j] - newMax); sum += Double(row[j]) }
+                if !fresh {                               // rescale what earlier tiles accumulated
+                    let correction = expf(lane.runningMax[state] - newMax)
+                    lane.runningSum[state] *= Double(correction)
+                    if correction != 1 { for i in 0..<d { out[h * d + i] *= correction } }
+                }
+                lane.runningSum[state] += sum
+                lane.runningMax[state] = newMax
+                if whole {                                // one tile: normalise P itself, as a plain softmax
+                    let inv = Float(1 / lane.runningSum[state])
+                    for j in 0..<n { row[j] *= inv }
+                }
+            }
+            if let v {
+                BLAS.sgemm(m: gs, n: d, k: n, a: s, lda: n, b: v.rows + (from - tileStart) * v.stride,
+                           ldb: v.stride, transposeB: false, beta: fresh ? 0 : 1, c: out, ldc: d)
+            } else {
+                AttentionProducts.values(weights: s, group: gs, count: n, values: a.values.rows(from: from, head: kv, headDim: d),
+                                         dim: d, into: out, accumulate: !fresh)
+            }
+        }
+        tileStart = tileEnd
+    }
+    for t in queries where !inOneTile(t) {
+        let out = a.output + t * qWidth + firstHead * d
+        for h in 0..<gs {
+            let inv = Float(1 / lane.runningSum[(t - queries.lowerBound) * gs + h])
+            for i in 0..<d { out[h * d + i] *= inv }
         }
     }
 }
