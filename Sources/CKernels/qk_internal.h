@@ -96,5 +96,8 @@ qk_qdot_fn qk__ref_qdot(uint32_t type);
 qk_qdot_fn qk__avx2_qdot(uint32_t type);
 qk_dequant_fn qk__ref_dequant(uint32_t type);
 qk_dequant_fn qk__avx2_dequant(uint32_t type);
+/* AVX2 activation quantizers (quant_q8_avx2.c); only called when the CPU has AVX2, FMA and F16C. */
+void qk__avx2_quantize_q8_0(const float *x, void *y, int64_t n);
+void qk__avx2_quantize_q8_K(const float *x, void *y, int64_t n);
 
 #endif

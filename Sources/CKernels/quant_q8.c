@@ -13,7 +13,7 @@ static inline int8_t q8_round(float v) {
     return (int8_t)(r > 127.0f ? 127.0f : r < -127.0f ? -127.0f : r);
 }
 
-void qk_quantize_row_q8_0(const float *x, void *vy, int64_t n) {
+static void quantize_q8_0_ref(const float *x, void *vy, int64_t n) {
     qk_block_q8_0 *y = vy;
     for (int64_t i = 0; i < n / 32; i++, x += 32) {
         float amax = 0.0f;
@@ -24,7 +24,7 @@ void qk_quantize_row_q8_0(const float *x, void *vy, int64_t n) {
     }
 }
 
-void qk_quantize_row_q8_K(const float *x, void *vy, int64_t n) {
+static void quantize_q8_K_ref(const float *x, void *vy, int64_t n) {
     qk_block_q8_K *y = vy;
     for (int64_t i = 0; i < n / 256; i++, x += 256) {
         float amax = 0.0f;
@@ -39,6 +39,30 @@ void qk_quantize_row_q8_K(const float *x, void *vy, int64_t n) {
         }
     }
 }
+
+/* The AVX2 quantizers give the same bytes (tested); decoding quantizes every activation vector, so the
+ * scalar roundf loop was several percent of a token. Chosen once per call from a cached CPU check. */
+static int use_avx2_quantizer(void) {
+    static volatile int cached = -1;
+    if (cached < 0) {
+        const uint32_t need = QK_CPU_AVX2 | QK_CPU_FMA | QK_CPU_F16C;
+        cached = (qk_cpu_features() & need) == need;
+    }
+    return cached;
+}
+
+void qk_quantize_row_q8_0_impl(const float *x, void *y, int64_t n, uint32_t impl) {
+    if (impl != QK_IMPL_PORTABLE && use_avx2_quantizer()) qk__avx2_quantize_q8_0(x, y, n);
+    else quantize_q8_0_ref(x, y, n);
+}
+
+void qk_quantize_row_q8_K_impl(const float *x, void *y, int64_t n, uint32_t impl) {
+    if (impl != QK_IMPL_PORTABLE && use_avx2_quantizer()) qk__avx2_quantize_q8_K(x, y, n);
+    else quantize_q8_K_ref(x, y, n);
+}
+
+void qk_quantize_row_q8_0(const float *x, void *y, int64_t n) { qk_quantize_row_q8_0_impl(x, y, n, QK_IMPL_BEST); }
+void qk_quantize_row_q8_K(const float *x, void *y, int64_t n) { qk_quantize_row_q8_K_impl(x, y, n, QK_IMPL_BEST); }
 
 uint32_t qk_qdot_activation_type(uint32_t type) {
     switch (type) {

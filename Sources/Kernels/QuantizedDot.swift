@@ -28,15 +28,18 @@ extension Kernels {
 
     /// Quantizes `count` activations into `into` (`activationByteCount(for:count:)` bytes, 4-byte aligned)
     /// in the activation type `type` needs. Do it once per vector and reuse it for every matrix it multiplies.
+    /// Every implementation gives the same bytes; `implementation` exists for the tests that check it.
     public static func quantizeActivations(_ x: UnsafePointer<Float>, count: Int, for type: GGMLType,
-                                           into: UnsafeMutableRawPointer) {
+                                           into: UnsafeMutableRawPointer,
+                                           implementation: KernelImplementation = .best) {
+        let impl = implementation == .portable ? UInt32(QK_IMPL_PORTABLE) : UInt32(QK_IMPL_BEST)
         switch activationType(for: type) {
         case .q8_0?:
             precondition(count % 32 == 0, "Kernels.quantizeActivations: \(count) is not a multiple of 32")
-            qk_quantize_row_q8_0(x, into, Int64(count))
+            qk_quantize_row_q8_0_impl(x, into, Int64(count), impl)
         case .q8_K?:
             precondition(count % 256 == 0, "Kernels.quantizeActivations: \(count) is not a multiple of 256")
-            qk_quantize_row_q8_K(x, into, Int64(count))
+            qk_quantize_row_q8_K_impl(x, into, Int64(count), impl)
         default:
             preconditionFailure("Kernels.quantizeActivations: \(type) has no int8 dot; use the f32 path")
         }

@@ -136,4 +136,33 @@ final class QuantizedDotTests: XCTestCase {
             XCTAssertEqual(Int8(bitPattern: q[base + 3]), 0, "\(type)")
         }
     }
+
+    /// The AVX2 quantizers write the portable quantizers' bytes exactly: random magnitudes, exact halves
+    /// (round half away from zero), values that round past ±127, zeros, infinities and NaN.
+    func testSIMDQuantizersEqualPortable() {
+        var rng = SplitMix64(seed: 23)
+        var x: [Float] = []
+        for exponent in stride(from: -20, through: 20, by: 4) {
+            let m = Float(sign: .plus, exponent: exponent, significand: 1)
+            x += (0..<256).map { _ in Float.random(in: -1...1, using: &rng) * m }
+        }
+        // Blocks whose largest value is 127, so the others are exact halves .5 after scaling.
+        x += (0..<256).map { i in i % 32 == 0 ? 127 : Float(i % 64) - 31.5 }
+        x += [Float](repeating: 0, count: 256)
+        var special = (0..<256).map { _ in Float.random(in: -3...3, using: &rng) }
+        special[3] = .nan; special[40] = .infinity; special[77] = -.infinity; special[100] = .nan
+        x += special
+        for type in [GGMLType.q8_0, .q4_K] {
+            let bytes = Kernels.activationByteCount(for: type, count: x.count)!
+            var results: [[UInt8]] = []
+            for impl in [KernelImplementation.portable, .best] {
+                var out = [UInt8](repeating: 0xAA, count: bytes)
+                x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBytes {
+                    Kernels.quantizeActivations(xp.baseAddress!, count: x.count, for: type, into: $0.baseAddress!, implementation: impl)
+                } }
+                results.append(out)
+            }
+            XCTAssertTrue(results[0] == results[1], "\(type): SIMD and portable activation bytes differ")
+        }
+    }
 }

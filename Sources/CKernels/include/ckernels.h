@@ -52,6 +52,10 @@ void qk_quantize_row_q8_0(const float *x, void *y, int64_t n);
 /* Quantizes n f32 values (a multiple of 256) to Q8_K super-blocks: d = max|x| / 127 as f32, plus bsums. */
 void qk_quantize_row_q8_K(const float *x, void *y, int64_t n);
 
+/* The same with a chosen implementation (QK_IMPL_PORTABLE or QK_IMPL_BEST); both give identical bytes. */
+void qk_quantize_row_q8_0_impl(const float *x, void *y, int64_t n, uint32_t impl);
+void qk_quantize_row_q8_K_impl(const float *x, void *y, int64_t n, uint32_t impl);
+
 /* The activation type id a weight type's int8 dot takes: 8 (Q8_0) or 15 (Q8_K); 0 when it has none. */
 uint32_t qk_qdot_activation_type(uint32_t type);
 
