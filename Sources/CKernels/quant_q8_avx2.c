@@ -7,6 +7,7 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include <pthread.h>
 
 #define QK_AVX2 __attribute__((target("avx2,fma,f16c")))
 
@@ -37,16 +38,6 @@ QK_AVX2 static inline __m256i nibbles_32(const uint8_t *qs) {
     return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
 }
 
-/* Byte i = 0xFF when bit i of the 32-bit little-endian word at p is set: each byte gathers the source byte
- * holding its bit, ORs in a mask with every other bit set, and compares with all-ones. */
-QK_AVX2 static inline __m256i bytes_from_bits_32(const uint8_t *p) {
-    const uint32_t bits = qk_load_u32le(p);
-    const __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
-        _mm256_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL, 0x0101010101010101LL, 0));
-    const __m256i others = _mm256_or_si256(spread, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfeLL));
-    return _mm256_cmpeq_epi8(others, _mm256_set1_epi64x(-1));
-}
-
 QK_AVX2 static float qdot_q8_0_avx2(const void *row, const void *xq, int64_t n) {
     const qk_block_q8_0 *w = row, *x = xq;
     __m256 acc = _mm256_setzero_ps();
@@ -71,16 +62,37 @@ QK_AVX2 static float qdot_q4_0_avx2(const void *row, const void *xq, int64_t n) 
     return hsum8(acc);
 }
 
+/* f16 -> f32 of every half, for block scales: one load instead of a broadcast and a conversion per scale
+ * (the Q5_0 loop is bound by instruction count, not memory). Filled once, before the kernel is handed out;
+ * a model's scales take a few hundred distinct values, so the part in use stays in cache. */
+static float half_table[65536];
+static pthread_once_t half_table_once = PTHREAD_ONCE_INIT;
+static void fill_half_table(void) { for (uint32_t h = 0; h < 65536; h++) half_table[h] = qk_half_to_float((qk_half)h); }
+
+/* Q5_0 against Q8_0 in 19 instructions a block instead of 28: the fifth bits come from one broadcast of qh,
+ * the nibbles from a 128-bit broadcast and a per-lane shift, the weights stay unsigned (0..31) so VPMADDUBSW
+ * takes them as they are and the -16 offset is a second VPMADDUBSW of 16 against x (pairs stay within
+ * int16: 2·31·127 and 2·16·127), and the two scales are table loads. The integer sums are the same. */
 QK_AVX2 static float qdot_q5_0_avx2(const void *row, const void *xq, int64_t n) {
     const qk_block_q5_0 *w = row;
     const qk_block_q8_0 *x = xq;
     __m256 acc = _mm256_setzero_ps();
-    const __m256i sixteen = _mm256_set1_epi8(16);
+    const __m256i sixteen = _mm256_set1_epi8(16), m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    const __m256i spread = _mm256_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL, 0x0101010101010101LL, 0);
+    const __m256i others = _mm256_set1_epi64x(0x7fbfdfeff7fbfdfeLL), all = _mm256_set1_epi64x(-1);
+    const __m256i shifts = _mm256_set_epi64x(4, 4, 0, 0);
     for (int64_t i = 0; i < n / 32; i++) {
-        const __m256i high = _mm256_and_si256(bytes_from_bits_32(w[i].qh), sixteen);
-        const __m256i q = _mm256_sub_epi8(_mm256_or_si256(nibbles_32(w[i].qs), high), sixteen);
-        const __m256i p = dot_i8_i8(q, _mm256_loadu_si256((const __m256i *)x[i].qs));
-        acc = _mm256_fmadd_ps(_mm256_mul_ps(half_splat(w[i].d), half_splat(x[i].d)), _mm256_cvtepi32_ps(p), acc);
+        /* Byte i = 0xFF when bit i of qh is set: each byte gathers the source byte holding its bit, ORs in a
+         * mask with every other bit set, and compares with all-ones. */
+        const __m256i bits = _mm256_set1_epi32((int)qk_load_u32le(w[i].qh));
+        const __m256i high = _mm256_cmpeq_epi8(_mm256_or_si256(_mm256_shuffle_epi8(bits, spread), others), all);
+        /* Low lane: the low nibbles (values 0..15); high lane: the high nibbles (16..31). */
+        const __m256i raw = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)w[i].qs));
+        const __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_srlv_epi64(raw, shifts), m4), _mm256_and_si256(high, sixteen));
+        const __m256i xv = _mm256_loadu_si256((const __m256i *)x[i].qs);
+        const __m256i p16 = _mm256_sub_epi16(_mm256_maddubs_epi16(q, xv), _mm256_maddubs_epi16(sixteen, xv));
+        const __m256 d = _mm256_set1_ps(half_table[w[i].d] * half_table[x[i].d]);
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, ones)), acc);
     }
     return hsum8(acc);
 }
@@ -238,6 +250,7 @@ QK_AVX2 void qk__avx2_quantize_q8_K(const float *x, void *vy, int64_t n) {
 }
 
 qk_qdot_fn qk__avx2_qdot(uint32_t type) {
+    pthread_once(&half_table_once, fill_half_table);
     switch (type) {
     case 2: return qdot_q4_0_avx2;
     case 6: return qdot_q5_0_avx2;
