@@ -69,7 +69,7 @@ extension Model {
             result.text += piece
             if !piece.isEmpty, !onText(piece) { result.stopReason = .cancelled; break }
             if result.tokens.count == maxTokens || cache.count >= cache.capacity { break }
-            logits = try evaluate([next], cache: cache, logits: .last)[0]
+            try evaluate(token: next, cache: cache, into: &logits)
         }
         let rest = decoder.flush()
         if !rest.isEmpty { result.text += rest; _ = onText(rest) }

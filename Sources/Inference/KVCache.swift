@@ -50,6 +50,7 @@ public final class KVCache: @unchecked Sendable {
         // Not initialised on purpose: see the type's comment. Rows are always written before they are read.
         keyStorage = (0..<layers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
         valueStorage = (0..<layers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
+        tokens.reserveCapacity(capacity)   // so committing a token never reallocates
     }
 
     deinit {

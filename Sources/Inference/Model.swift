@@ -57,6 +57,9 @@ public final class Model: @unchecked Sendable {
     private let network: Architecture
     private let pool: Workers?
     private let lock = NSLock()
+    /// The decoding step's token and logits row, kept so that a step allocates nothing (guarded by `lock`).
+    private var single: [TokenID] = [0]
+    private let row: Buffer
 
     /// Maps the GGUF file at `url` and builds its tokenizer and forward pass.
     /// - Parameter threads: cores the matrix products may use (the caller's thread included).
@@ -72,6 +75,7 @@ public final class Model: @unchecked Sendable {
         network = try make(weights, tokenizer.count, pool)
         contextLength = network.hyper.context
         vocabularySize = tokenizer.count
+        row = Buffer(tokenizer.count)
     }
 
     /// A cache for one sequence of at most `capacity` positions, never more than the model's context.
@@ -108,7 +112,6 @@ public final class Model: @unchecked Sendable {
         }
         lock.lock(); defer { lock.unlock() }
         var out: [[Float]] = []
-        let row = Buffer(vocabularySize)
         var begin = 0
         while begin < tokens.count {
             let end = min(begin + maxBatch, tokens.count)
@@ -116,10 +119,26 @@ public final class Model: @unchecked Sendable {
             for t in tokens[begin..<end] { cache.commit(t) }
             for i in begin..<end where logits == .all || (logits == .last && i == tokens.count - 1) {
                 network.logits(row: i - begin, into: row.pointer)
-                out.append(row.array)
+                out.append(row.array)   // prefill returns fresh arrays; decoding uses evaluate(token:cache:into:)
             }
             begin = end
         }
         return out
+    }
+
+    /// The decoding step: runs one token after what `cache` holds and writes its logits into `logits`
+    /// (sized to the vocabulary on first use). Once `logits` has its size, nothing here allocates: the
+    /// forward pass works in scratch made with the model, and the logits land in the caller's array.
+    public func evaluate(token: TokenID, cache: KVCache, into logits: inout [Float]) throws {
+        guard cache.count + 1 <= cache.capacity else {
+            throw ModelError.contextOverflow(requested: cache.count + 1, limit: cache.capacity)
+        }
+        guard token >= 0, Int(token) < vocabularySize else { throw ModelError.invalidToken(token, vocabularySize: vocabularySize) }
+        if logits.count != vocabularySize { logits = [Float](repeating: 0, count: vocabularySize) }
+        lock.lock(); defer { lock.unlock() }
+        single[0] = token
+        network.forward(single[...], start: cache.count, cache: cache)
+        cache.commit(token)
+        logits.withUnsafeMutableBufferPointer { network.logits(row: 0, into: $0.baseAddress!) }
     }
 }

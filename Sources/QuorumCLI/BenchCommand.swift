@@ -78,11 +78,10 @@ struct BenchCommand: ParsableCommand {
     private func measure(_ engine: Model, prompt: [TokenID], cache: KVCache) throws -> (pp: Double, tg: Double) {
         cache.truncate(to: 0)
         let start = DispatchTime.now().uptimeNanoseconds
-        var logits = try engine.evaluate(prompt, cache: cache, logits: .last)
+        var logits = try engine.evaluate(prompt, cache: cache, logits: .last).last ?? []
         let prefilled = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<tg {
-            let next = Self.argmax(logits.last ?? [])
-            logits = try engine.evaluate([next], cache: cache, logits: .last)
+            try engine.evaluate(token: Self.argmax(logits), cache: cache, into: &logits)
         }
         let done = DispatchTime.now().uptimeNanoseconds
         let ppSeconds = Double(prefilled - start) / 1e9

@@ -222,7 +222,7 @@ public final class LocalBackend: CompletionBackend, @unchecked Sendable {
                 break
             }
             if cache.count >= cache.capacity { break }
-            logits = try model.evaluate([next], cache: cache, logits: .last)[0]
+            try model.evaluate(token: next, cache: cache, into: &logits)
         }
         text += decoder.flush()
         result.generatedTokens = generated.count

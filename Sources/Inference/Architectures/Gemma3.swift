@@ -19,7 +19,8 @@ final class Gemma3: Architecture {
     private let localRope: RoPE
     private let globalRope: RoPE
     private let pool: Workers?
-    private let scratch: DenseScratch
+    private let scratch: DenseScratch          // its rotations are the global layers'
+    private let localRotations: Rotations
 
     struct Layer {
         let attentionNorm: RMSNorm         // [dim]
@@ -73,7 +74,8 @@ final class Gemma3: Architecture {
                 ffnPostNorm: try norm("post_ffw_norm.weight"),
                 isLocal: isLocal)
         }
-        scratch = DenseScratch(p)
+        scratch = DenseScratch(p, rope: globalRope)
+        localRotations = Rotations(localRope, batch: maxBatch)
     }
 
     func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
@@ -81,12 +83,12 @@ final class Gemma3: Architecture {
         let scale = Float(dim).squareRoot()
         for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
         for i in 0..<(n * dim) { s.h[i] *= scale }
-        let local = (0..<n).map { localRope.angles(position: start + $0) }
-        let global = (0..<n).map { globalRope.angles(position: start + $0) }
+        localRotations.fill(start: start, count: n)
+        s.rotations.fill(start: start, count: n)
         for (i, layer) in layers.enumerated() {
             layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
             layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start,
-                            angles: layer.isLocal ? local : global,
+                            rotations: layer.isLocal ? localRotations : s.rotations,
                             cache: cache, layer: i, scratch: s.attention, pool: pool)
             layer.attentionPostNorm(s.y.pointer, into: s.y.pointer, rows: n)
             s.h.add(s.y, count: n * dim)

@@ -34,16 +34,16 @@ final class Qwen3: Architecture {
                 ffnNorm: try w.norm(b + "ffn_norm.weight", p),
                 ffn: try w.qwenFeedForward(b, p))
         }
-        scratch = DenseScratch(p)
+        scratch = DenseScratch(p, rope: rope)
     }
 
     func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
         let s = scratch, n = tokens.count, dim = hyper.dim
         for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
-        let angles = (0..<n).map { rope.angles(position: start + $0) }
+        s.rotations.fill(start: start, count: n)
         for (i, layer) in layers.enumerated() {
             layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
-            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, angles: angles,
+            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, rotations: s.rotations,
                             cache: cache, layer: i, scratch: s.attention, pool: pool)
             s.h.add(s.y, count: n * dim)
             layer.ffnNorm(s.h.pointer, into: s.x.pointer, rows: n)
@@ -71,7 +71,9 @@ final class DenseScratch {
     let h: Buffer, x: Buffer, y: Buffer    // [batch, dim] residual stream, normed input, sublayer output
     let g: Buffer, u: Buffer               // [batch, ff] gate and up projections
     let attention: SelfAttention.Scratch
-    init(_ p: Hyperparameters) {
+    let rotations: Rotations
+    init(_ p: Hyperparameters, rope: RoPE) {
+        rotations = Rotations(rope, batch: maxBatch)
         h = Buffer(maxBatch * p.dim); x = Buffer(maxBatch * p.dim); y = Buffer(maxBatch * p.dim)
         g = Buffer(maxBatch * p.ff); u = Buffer(maxBatch * p.ff)
         attention = .init(batch: maxBatch, heads: p.heads, headDim: p.headDim)

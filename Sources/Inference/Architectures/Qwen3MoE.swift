@@ -28,7 +28,9 @@ final class Qwen3MoE: Architecture {
         let h: Buffer, x: Buffer, y: Buffer      // [batch, dim] residual stream, normed input, sublayer output
         let attention: SelfAttention.Scratch
         let moe: MixtureOfExperts.Scratch
-        init(_ p: Hyperparameters, experts: Int, used: Int, ff: Int) {
+        let rotations: Rotations
+        init(_ p: Hyperparameters, rope: RoPE, experts: Int, used: Int, ff: Int) {
+            rotations = Rotations(rope, batch: maxBatch)
             h = Buffer(maxBatch * p.dim); x = Buffer(maxBatch * p.dim); y = Buffer(maxBatch * p.dim)
             attention = .init(batch: maxBatch, heads: p.heads, headDim: p.headDim)
             moe = .init(batch: maxBatch, experts: experts, used: used, ff: ff, dim: p.dim)
@@ -63,16 +65,16 @@ final class Qwen3MoE: Architecture {
                     down: try w.experts(b + "ffn_down_exps.weight", count: experts, rows: p.dim, cols: ff),
                     experts: experts, used: used, ff: ff, normalizeWeights: normalize))
         }
-        scratch = Scratch(p, experts: experts, used: used, ff: ff)
+        scratch = Scratch(p, rope: rope, experts: experts, used: used, ff: ff)
     }
 
     func forward(_ tokens: ArraySlice<TokenID>, start: Int, cache: KVCache) {
         let s = scratch, n = tokens.count, dim = hyper.dim
         for (t, token) in tokens.enumerated() { embedding.row(Int(token), into: s.h.pointer + t * dim) }
-        let angles = (0..<n).map { rope.angles(position: start + $0) }
+        s.rotations.fill(start: start, count: n)
         for (i, layer) in layers.enumerated() {
             layer.attentionNorm(s.h.pointer, into: s.x.pointer, rows: n)
-            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, angles: angles,
+            layer.attention(s.x.pointer, into: s.y.pointer, count: n, start: start, rotations: s.rotations,
                             cache: cache, layer: i, scratch: s.attention, pool: pool)
             s.h.add(s.y, count: n * dim)
             layer.ffnNorm(s.h.pointer, into: s.x.pointer, rows: n)

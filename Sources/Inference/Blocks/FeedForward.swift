@@ -17,7 +17,7 @@ struct GatedFFN: Sendable {
     func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
                         g: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>, pool: Workers?) {
         if n == 1 {
-            applyGroup([(gate, x, g), (up, x, u)], pool: pool)
+            applyGroup(pool) { $0.add(gate, x, g); $0.add(up, x, u) }
         } else {
             gate.apply(x, into: g, count: n, pool: pool)
             up.apply(x, into: u, count: n, pool: pool)

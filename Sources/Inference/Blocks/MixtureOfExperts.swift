@@ -28,29 +28,43 @@ struct MixtureOfExperts: Sendable {
         let g: Buffer, u: Buffer   // [batch, ff]
         let y: Buffer         // [batch, dim]
         let outputs: Buffer   // [batch, used, dim] each token's expert outputs, in routing order
+        let probabilities: Buffer            // [experts] one token's softmax, consumed by the top-k search
+        let chosen: UnsafeMutablePointer<Int> // [batch, used] each token's experts, best first
+        let weights: Buffer                  // [batch, used] their weights
         init(batch: Int, experts: Int, used: Int, ff: Int, dim: Int) {
             logits = Buffer(batch * experts); x = Buffer(batch * dim)
             g = Buffer(batch * ff); u = Buffer(batch * ff); y = Buffer(batch * dim)
             outputs = Buffer(batch * used * dim)
+            probabilities = Buffer(experts)
+            chosen = .allocate(capacity: batch * used)
+            chosen.initialize(repeating: 0, count: batch * used)
+            weights = Buffer(batch * used)
         }
+        deinit { chosen.deallocate() }
     }
 
-    /// The experts chosen for one token from its router logits [experts], best first, with their weights.
-    func route(_ logits: UnsafePointer<Float>) -> [(expert: Int, weight: Float)] {
-        var p = [Float](repeating: 0, count: experts)
+    /// Chooses token t's experts from its router logits [experts]: writes the top `used` (best first) to
+    /// `chosen[t·used…]` and their weights to `weights[t·used…]`, in scratch, so routing allocates nothing.
+    func route(_ logits: UnsafePointer<Float>, token t: Int, scratch s: Scratch) {
+        let p = s.probabilities.pointer
         var maxLogit = -Float.infinity
         for e in 0..<experts { maxLogit = max(maxLogit, logits[e]) }
         var sum = 0.0
         for e in 0..<experts { p[e] = expf(logits[e] - maxLogit); sum += Double(p[e]) }
         for e in 0..<experts { p[e] = Float(Double(p[e]) / sum) }
-        // Top-k by probability; ties go to the lower expert index.
-        let order = (0..<experts).sorted { p[$0] > p[$1] || (p[$0] == p[$1] && $0 < $1) }
-        var chosen = order.prefix(used).map { (expert: $0, weight: p[$0]) }
-        if normalizeWeights {
-            let total = chosen.reduce(Float(0)) { $0 + $1.weight }
-            chosen = chosen.map { ($0.expert, $0.weight / total) }
+        // Top-k by repeated maximum (k ≤ 8 of ≤ 128 experts: cheaper than sorting); the strict comparison
+        // in ascending order gives ties to the lower expert index. A taken expert is marked with −1.
+        let chosen = s.chosen + t * used, weights = s.weights.pointer + t * used
+        var total: Float = 0
+        for slot in 0..<used {
+            var best = 0, bestP = -Float.infinity
+            for e in 0..<experts where p[e] > bestP { best = e; bestP = p[e] }
+            chosen[slot] = best
+            weights[slot] = bestP
+            total += bestP
+            p[best] = -1
         }
-        return chosen
+        if normalizeWeights { for slot in 0..<used { weights[slot] /= total } }
     }
 
     /// out[n, dim] = Σ_{e ∈ top-k} w_e · down_e(silu(gate_e·x) ⊙ up_e·x) for each of n tokens.
@@ -60,11 +74,11 @@ struct MixtureOfExperts: Sendable {
     func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
                         scratch s: Scratch, pool: Workers?) {
         router.apply(x, into: s.logits.pointer, count: n, pool: pool)
-        let routes = (0..<n).map { route(s.logits.pointer + $0 * experts) }
-        if n == 1 { return decode(x, into: out, route: routes[0], scratch: s, pool: pool) }
+        for t in 0..<n { route(s.logits.pointer + t * experts, token: t, scratch: s) }
+        if n == 1 { return decode(x, into: out, scratch: s, pool: pool) }
         // (token, slot) pairs per expert.
         var assigned = [[(token: Int, slot: Int)]](repeating: [], count: experts)
-        for (t, r) in routes.enumerated() { for (slot, choice) in r.enumerated() { assigned[choice.expert].append((t, slot)) } }
+        for t in 0..<n { for slot in 0..<used { assigned[s.chosen[t * used + slot]].append((t, slot)) } }
         for e in 0..<experts where !assigned[e].isEmpty {
             let group = assigned[e]
             for (i, a) in group.enumerated() { (s.x.pointer + i * dim).update(from: x + a.token * dim, count: dim) }
@@ -76,34 +90,32 @@ struct MixtureOfExperts: Sendable {
                 (s.outputs.pointer + (a.token * used + a.slot) * dim).update(from: s.y.pointer + i * dim, count: dim)
             }
         }
-        for t in 0..<n {
-            let o = out + t * dim
-            for i in 0..<dim { o[i] = 0 }
-            for (slot, choice) in routes[t].enumerated() {
-                let y = s.outputs.pointer + (t * used + slot) * dim
-                for i in 0..<dim { o[i] += choice.weight * y[i] }
-            }
+        for t in 0..<n { mix(into: out + t * dim, token: t, scratch: s) }
+    }
+
+    /// out[dim] = Σ_slot weight · output, in routing order.
+    private func mix(into o: UnsafeMutablePointer<Float>, token t: Int, scratch s: Scratch) {
+        for i in 0..<dim { o[i] = 0 }
+        for slot in 0..<used {
+            let w = s.weights[t * used + slot], y = s.outputs.pointer + (t * used + slot) * dim
+            for i in 0..<dim { o[i] += w * y[i] }
         }
     }
 
     /// One token (decoding): every selected expert's gate and up products in one parallel loop, then every
     /// down product in another, instead of 3 · used separate pool wake-ups.
-    private func decode(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                        route: [(expert: Int, weight: Float)], scratch s: Scratch, pool: Workers?) {
+    private func decode(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scratch s: Scratch, pool: Workers?) {
         let g = s.g.pointer, u = s.u.pointer, y = s.outputs.pointer    // [used, ff] ×2, [used, dim]
-        var first: [(matrix: Matrix, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>)] = []
-        for (slot, choice) in route.enumerated() {
-            first.append((gate.slice(choice.expert, rows: ff), x, g + slot * ff))
-            first.append((up.slice(choice.expert, rows: ff), x, u + slot * ff))
+        applyGroup(pool) { group in
+            for slot in 0..<used {
+                group.add(gate.slice(s.chosen[slot], rows: ff), x, g + slot * ff)
+                group.add(up.slice(s.chosen[slot], rows: ff), x, u + slot * ff)
+            }
         }
-        applyGroup(first, pool: pool)
-        activate(.silu, g, times: u, count: route.count * ff)
-        applyGroup(route.enumerated().map { slot, choice in
-            (down.slice(choice.expert, rows: dim), UnsafePointer(g + slot * ff), y + slot * dim)
-        }, pool: pool)
-        for i in 0..<dim { out[i] = 0 }
-        for (slot, choice) in route.enumerated() {
-            for i in 0..<dim { out[i] += choice.weight * y[slot * dim + i] }
+        activate(.silu, g, times: u, count: used * ff)
+        applyGroup(pool) { group in
+            for slot in 0..<used { group.add(down.slice(s.chosen[slot], rows: dim), g + slot * ff, y + slot * dim) }
         }
+        mix(into: out, token: 0, scratch: s)
     }
 }

@@ -46,10 +46,9 @@ struct RoPE: Sendable {
         }
     }
 
-    /// cos and sin per rotated pair at `position`: [dims/2] each.
-    func angles(position: Int) -> (cos: [Float], sin: [Float]) {
+    /// cos and sin per rotated pair at `position`: [dims/2] each, written into `c` and `s`.
+    func angles(position: Int, cos c: UnsafeMutablePointer<Float>, sin s: UnsafeMutablePointer<Float>) {
         let half = dims / 2
-        var c = [Float](repeating: 0, count: half), s = [Float](repeating: 0, count: half)
         // The angle is built by repeated multiplication in f32, as llama.cpp builds its cache, so positions
         // far from 0 round the same way on both sides.
         let thetaScale = powf(base, -2 / Float(dims))
@@ -68,19 +67,43 @@ struct RoPE: Sendable {
             s[i] = sinf(angle) * mscale
             theta *= thetaScale
         }
-        return (c, s)
     }
 
-    /// Rotates `heads` vectors of `headDim` (≥ dims) in place: x [heads, headDim].
-    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, angles: (cos: [Float], sin: [Float])) {
+    /// Rotates `heads` vectors of `headDim` (≥ dims) in place: x [heads, headDim], by one position's
+    /// cosines and sines [dims/2].
+    func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
         let half = dims / 2
         for h in 0..<heads {
             let v = x + h * headDim
             for i in 0..<half {
                 let a = v[i], b = v[i + half]
-                v[i] = a * angles.cos[i] - b * angles.sin[i]
-                v[i + half] = a * angles.sin[i] + b * angles.cos[i]
+                v[i] = a * cos[i] - b * sin[i]
+                v[i + half] = a * sin[i] + b * cos[i]
             }
         }
+    }
+}
+
+/// The rotations of a batch's consecutive positions, [batch, dims/2] cosines and sines, computed once per
+/// forward pass into storage made with the model, so a decoding step allocates nothing for them.
+final class Rotations: @unchecked Sendable {
+    let rope: RoPE
+    private let c: Buffer, s: Buffer
+    private var half: Int { rope.dims / 2 }
+
+    init(_ rope: RoPE, batch: Int) {
+        self.rope = rope
+        c = Buffer(batch * (rope.dims / 2)); s = Buffer(batch * (rope.dims / 2))
+    }
+
+    /// Computes positions start ..< start + count.
+    func fill(start: Int, count: Int) {
+        precondition(count * half <= c.count, "more positions than the batch the rotations were made for")
+        for t in 0..<count { rope.angles(position: start + t, cos: c.pointer + t * half, sin: s.pointer + t * half) }
+    }
+
+    /// Rotates x [heads, headDim] by the rotation of the batch's token t.
+    func apply(_ x: UnsafeMutablePointer<Float>, token t: Int, heads: Int, headDim: Int) {
+        rope.apply(x, heads: heads, headDim: headDim, cos: c.pointer + t * half, sin: s.pointer + t * half)
     }
 }

@@ -51,15 +51,15 @@ struct SelfAttention: Sendable {
     }
 
     /// out[n, dim] = attention of x[n, dim] (already normed) for tokens at positions start ..< start + n,
-    /// writing their keys and values to the cache first. `angles[t]` are token t's rotations.
+    /// writing their keys and values to the cache first. `rotations` hold the batch's positions.
     func callAsFunction(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count n: Int,
-                        start: Int, angles: [(cos: [Float], sin: [Float])], cache: KVCache, layer: Int,
+                        start: Int, rotations: Rotations, cache: KVCache, layer: Int,
                         scratch: Scratch, pool: Workers?) {
         let qWidth = heads * headDim, kvWidth = kvHeads * headDim
         precondition(cache.width == kvWidth, "the cache's rows are \(cache.width) wide, this layer's \(kvWidth)")
         let qs = scratch.q.pointer, keys = scratch.k.pointer, values = scratch.v.pointer   // [n, width] each
         if n == 1 {                                                         // decoding: one pool wake-up
-            applyGroup([(q, x, qs), (k, x, keys), (v, x, values)], pool: pool)
+            applyGroup(pool) { $0.add(q, x, qs); $0.add(k, x, keys); $0.add(v, x, values) }
         } else {
             q.apply(x, into: qs, count: n, pool: pool)                      // [n, qWidth]
             k.apply(x, into: keys, count: n, pool: pool)                    // [n, kvWidth]
@@ -72,8 +72,8 @@ struct SelfAttention: Sendable {
             if let vBias { for i in 0..<kvWidth { vv[i] += vBias[i] } }
             qNorm?.perHead(qv, heads: heads)
             kNorm?.perHead(kv, heads: kvHeads)
-            rope.apply(qv, heads: heads, headDim: headDim, angles: angles[t])
-            rope.apply(kv, heads: kvHeads, headDim: headDim, angles: angles[t])
+            rotations.apply(qv, token: t, heads: heads, headDim: headDim)
+            rotations.apply(kv, token: t, heads: kvHeads, headDim: headDim)
             if queryScale != 1 { for i in 0..<qWidth { qv[i] *= queryScale } }
         }
         // Rounded to the cache's type once, here; attention reads them back a tile at a time.

@@ -8,6 +8,9 @@ struct Workers: @unchecked Sendable {
     /// f32 copies of weights and activations for batched products, reused across calls (evaluation is
     /// serialised per model, so one set per model suffices).
     let weights = GrowableBuffer(), activations = GrowableBuffer()
+    /// Quantized activations of one `Matrix.apply`, and the single-token product group of `applyGroup`.
+    let quantized = GrowableBytes()
+    let group = ProductGroup()
 
     /// OpenBLAS is kept to one thread: every product, BLAS ones included, is split across our pool
     /// instead, so BLAS threads and pool workers never compete for the same cores.
@@ -38,8 +41,12 @@ extension Matrix {
         if n >= Self.gemmThreshold, let pool, applyGEMM(x, into: out, count: n, stride: stride, pool: pool) { return }
         if let bytes = Kernels.activationByteCount(for: type, count: cols),
            let dot = Kernels.quantizedDotKernel(type) {
-            let xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes * n, 4), alignment: 16)
-            defer { xq.deallocate() }
+            // The model's buffer when there is one; a bare call (tests) allocates its own.
+            let xq: UnsafeMutableRawPointer, owned: Bool
+            if let pool { xq = pool.quantized.pointer(bytes * n); owned = false } else {
+                xq = .allocate(byteCount: max(bytes * n, 4), alignment: 64); owned = true
+            }
+            defer { if owned { xq.deallocate() } }
             for t in 0..<n { Kernels.quantizeActivations(x + t * cols, count: cols, for: type, into: xq + t * bytes) }
             if n == 1, stride == rows {
                 Kernels.matvec(type: type, weights: data, rows: rows, cols: cols, xq: xq, out: out, pool: pool?.pool)
@@ -141,35 +148,86 @@ final class GrowableBuffer: @unchecked Sendable {
     deinit { storage.deallocate() }
 }
 
+/// A growable, 64-byte aligned byte buffer, reused like `GrowableBuffer` (quantized activations).
+final class GrowableBytes: @unchecked Sendable {
+    private var storage = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
+    private var capacity = 64
+
+    /// At least `count` bytes; the contents are not kept when it grows.
+    func pointer(_ count: Int) -> UnsafeMutableRawPointer {
+        if count > capacity {
+            storage.deallocate()
+            capacity = max(count, 2 * capacity)
+            storage = .allocate(byteCount: capacity, alignment: 64)
+        }
+        return storage
+    }
+
+    deinit { storage.deallocate() }
+}
+
 /// Several single-token products run as one parallel loop (one pool wake-up instead of one per product):
 /// a MoE layer's expert projections, or an FFN's gate and up. Each result equals `Matrix.apply` on its own.
-/// - Parameter products: (weights, x [cols], out [rows]); products sharing an `x` quantize it once.
-func applyGroup(_ products: [(matrix: Matrix, x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>)], pool: Workers?) {
-    var quantized: [(x: UnsafePointer<Float>, type: GGMLType, data: UnsafeMutableRawPointer)] = []
-    defer { for q in quantized { q.data.deallocate() } }
-    var group: [MatvecProduct] = []
-    for p in products {
-        let m = p.matrix
-        guard let actType = Kernels.activationType(for: m.type),
-              let bytes = Kernels.activationByteCount(for: m.type, count: m.cols) else {
-            if m.type == .f32 {
-                group.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
-                                           x: UnsafeRawPointer(p.x), quantized: false, out: p.out))
+/// Products sharing an `x` quantize it once. Its arrays and buffer are kept between calls (one group per
+/// model, evaluation is serialised), so a decoding step allocates nothing here.
+final class ProductGroup: @unchecked Sendable {
+    /// A distinct activation vector, quantized for `type`'s dots at `offset` in the buffer.
+    private struct Input { let x: UnsafePointer<Float>; let activation: GGMLType; let type: GGMLType; let offset: Int; let cols: Int }
+    private struct Pending { let matrix: Matrix; let input: Int?; let x: UnsafePointer<Float>; let out: UnsafeMutablePointer<Float> }
+    private var inputs: [Input] = []
+    private var pending: [Pending] = []
+    private var products: [MatvecProduct] = []
+    private var bytes = 0
+    private let activations = GrowableBytes()
+
+    /// Adds out[rows] = matrix · x[cols].
+    func add(_ matrix: Matrix, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        guard let activation = Kernels.activationType(for: matrix.type),
+              let size = Kernels.activationByteCount(for: matrix.type, count: matrix.cols) else {
+            pending.append(Pending(matrix: matrix, input: nil, x: x, out: out))
+            return
+        }
+        let index: Int
+        if let hit = inputs.firstIndex(where: { $0.x == x && $0.activation == activation && $0.cols == matrix.cols }) {
+            index = hit
+        } else {
+            index = inputs.count
+            inputs.append(Input(x: x, activation: activation, type: matrix.type, offset: bytes, cols: matrix.cols))
+            bytes += (size + 63) / 64 * 64
+        }
+        pending.append(Pending(matrix: matrix, input: index, x: x, out: out))
+    }
+
+    /// Runs every added product, then forgets them (keeping the storage).
+    func run(pool: Workers?) {
+        let base = activations.pointer(max(bytes, 64))
+        for input in inputs {
+            // Every weight type with this activation type quantizes x the same way.
+            Kernels.quantizeActivations(input.x, count: input.cols, for: input.type, into: base + input.offset)
+        }
+        for p in pending {
+            let m = p.matrix
+            if let i = p.input {
+                products.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
+                                              x: UnsafeRawPointer(base + inputs[i].offset), quantized: true, out: p.out))
+            } else if m.type == .f32 {
+                products.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
+                                              x: UnsafeRawPointer(p.x), quantized: false, out: p.out))
             } else {
                 m.apply(p.x, into: p.out, pool: pool)   // f16 and others: the general path
             }
-            continue
         }
-        let xq: UnsafeMutableRawPointer
-        if let hit = quantized.first(where: { $0.x == p.x && Kernels.activationType(for: $0.type) == actType }) {
-            xq = hit.data
-        } else {
-            xq = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 4), alignment: 16)
-            Kernels.quantizeActivations(p.x, count: m.cols, for: m.type, into: xq)
-            quantized.append((p.x, m.type, xq))
-        }
-        group.append(MatvecProduct(type: m.type, weights: m.data, rows: m.rows, cols: m.cols,
-                                   x: UnsafeRawPointer(xq), quantized: true, out: p.out))
+        products.withUnsafeBufferPointer { Kernels.matvec(group: $0, pool: pool?.pool) }
+        inputs.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        products.removeAll(keepingCapacity: true)
+        bytes = 0
     }
-    group.withUnsafeBufferPointer { Kernels.matvec(group: $0, pool: pool?.pool) }
+}
+
+/// Builds a group of single-token products with `body` and runs it as one parallel loop (see ProductGroup).
+func applyGroup(_ pool: Workers?, _ body: (ProductGroup) -> Void) {
+    let group = pool?.group ?? ProductGroup()
+    body(group)
+    group.run(pool: pool)
 }
