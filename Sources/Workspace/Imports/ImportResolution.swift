@@ -142,7 +142,7 @@ private struct Box<T> { let value: T }
 /// Removes `.` and `..` components and doubled slashes, on the string alone. (Foundation's
 /// `standardizingPath` also resolves symlinks, with a system call per component: too slow per candidate.)
 func normalizePath(_ path: String) -> String {
-    if !path.contains("/.") && !path.contains("//") && !path.hasPrefix(".") { return path }
+    if !needsNormalizing(path) { return path }
     var parts: [Substring] = []
     for part in path.split(separator: "/", omittingEmptySubsequences: true) {
         if part == "." { continue }
@@ -150,6 +150,18 @@ func normalizePath(_ path: String) -> String {
         parts.append(part)
     }
     return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+}
+
+/// Whether `path` starts with `.` or has `/.` or `//` in it. On UTF-8 bytes: it runs for every candidate
+/// file of every import, and Foundation's `String.contains` goes through CFString.
+private func needsNormalizing(_ path: String) -> Bool {
+    var previous: UInt8 = 0
+    for (i, byte) in path.utf8.enumerated() {
+        if i == 0, byte == UInt8(ascii: ".") { return true }
+        if previous == UInt8(ascii: "/"), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") { return true }
+        previous = byte
+    }
+    return false
 }
 
 /// Shared path helpers.
