@@ -3,14 +3,21 @@ import Syntax
 
 /// One parallel pass of `Index.update` over the scanned files.
 ///
-/// Workers pull file numbers from a shared counter; each owns an `AnalysisWorker` (parsers and cursor) and
-/// writes each file in its own transaction (LMDB serialises the writes; parsing, the expensive part, runs
-/// on every core).
+/// Workers pull file numbers from a shared counter; each owns an `AnalysisWorker` (parsers and cursor).
+/// Finished files are queued and written in batches, one write transaction per batch: a commit costs far more
+/// than the rows of a small file, and LMDB has one writer at a time anyway. The worker that finds the batch
+/// due writes it while the others keep parsing, so parsing, the expensive part, runs on every core.
 struct IndexRun {
     let index: Index
     let files: [ScannedFile]
     let stored: [String: FileRecord]
     let progress: ((Int, Int) -> Void)?
+
+    /// A batch is written once it holds this many files…
+    static let batchFiles = 256
+    /// …or this long after the previous write, so readers (an editor's requests during the initial scan) see
+    /// the index fill in steadily, and an editor edit never waits long behind the scan's transaction.
+    static let batchInterval: TimeInterval = 0.05
 
     struct Outcome {
         var parsed: [String] = []
@@ -19,28 +26,55 @@ struct IndexRun {
     }
 
     func run() throws -> Outcome {
-        let shared = Shared()
         let total = files.count
+        let shared = Shared(total: total, progress: progress)
         let workers = min(index.options.workers, max(1, total))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let worker = AnalysisWorker(catalog: index.catalog, isCancelled: { index.cancelRequested })
-            while let i = shared.next(limit: total) {
+            while let i = shared.next() {
                 if shared.failed || index.cancelRequested { return }
                 let file = files[i]
                 do {
                     let result = try process(file, worker: worker)
-                    shared.finish(file.path, result, total: total, progress: progress)
+                    if let batch = shared.finish(file.path, result) { try write(batch, shared) }
                 } catch {
                     shared.fail(error)
                     return
                 }
             }
         }
+        // What is left, also after a cancel: those files were analysed completely.
+        if !shared.failed {
+            do { try write(shared.takeRest(), shared) } catch { shared.fail(error) }
+        }
         if let error = shared.error { throw error }
         return shared.outcome
     }
 
-    enum FileResult { case parsed, unchanged, skipped(String) }
+    enum FileResult {
+        /// Parsed: its rows are to be replaced.
+        case parsed(IndexStore.Change)
+        /// Touched but not changed: only its `files` row is to be rewritten.
+        case touched(IndexStore.Change)
+        case unchanged
+        case skipped(String)
+    }
+
+    private func write(_ batch: [(path: String, result: FileResult)], _ shared: Shared) throws {
+        do {
+            try index.store.apply(batch.compactMap { item in
+                switch item.result {
+                case let .parsed(change), let .touched(change): return change
+                case .unchanged, .skipped: return nil
+                }
+            })
+        } catch {
+            shared.fail(error)
+            shared.written()
+            throw error
+        }
+        shared.written()
+    }
 
     private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> FileResult {
         // The editor owns open documents: their rows come from its buffer through `applyEdit`.
@@ -54,8 +88,7 @@ struct IndexRun {
             // Touched but not changed: remember the new mtime so the next start skips reading it.
             var record = old
             record.mtime = file.mtime
-            try index.store.env.write { txn in try index.store.files.put(txn, file.path, record) }
-            return .unchanged
+            return .touched(.record(record))
         }
         switch worker.analyse(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime) {
         case .skipped where index.cancelRequested:
@@ -65,36 +98,69 @@ struct IndexRun {
         case .indexed(var facts, _):
             facts.imports = ImportResolution.resolve(facts.imports, file: file.path, language: file.language,
                                                      layout: index.layout)
-            try index.store.replace(facts)
-            return .parsed
+            return .parsed(.replace(try IndexStore.Prepared(facts)))
         }
     }
 
     /// State the workers share, behind one lock.
     final class Shared: @unchecked Sendable {
         private let lock = NSLock()
+        private let total: Int
+        private let progress: ((Int, Int) -> Void)?
         private var cursor = 0
         private var done = 0
+        private var pending: [(path: String, result: FileResult)] = []
+        private var writing = false
+        private var lastWrite = Date()
         private(set) var outcome = Outcome()
         private(set) var error: Error?
         var failed: Bool { lock.lock(); defer { lock.unlock() }; return error != nil }
 
-        func next(limit: Int) -> Int? {
+        init(total: Int, progress: ((Int, Int) -> Void)?) {
+            self.total = total
+            self.progress = progress
+        }
+
+        func next() -> Int? {
             lock.lock(); defer { lock.unlock() }
-            guard cursor < limit else { return nil }
+            guard cursor < total else { return nil }
             cursor += 1
             return cursor - 1
         }
 
-        func finish(_ path: String, _ result: FileResult, total: Int, progress: ((Int, Int) -> Void)?) {
+        /// Records one file's result. Returns a batch the caller must now write (then call `written`), when
+        /// one is due and no other worker is writing.
+        func finish(_ path: String, _ result: FileResult) -> [(path: String, result: FileResult)]? {
             lock.lock(); defer { lock.unlock() }
+            // Counted (and reported) once analysed: a batch follows soon, and the run fails if a write fails.
             switch result {
-            case .parsed: outcome.parsed.append(path)
+            case .parsed: outcome.parsed.append(path); pending.append((path, result))
+            case .touched: outcome.unchanged += 1; pending.append((path, result))
             case .unchanged: outcome.unchanged += 1
             case let .skipped(reason): outcome.skipped.append((path, reason))
             }
             done += 1
             progress?(done, total)
+            guard !writing, !pending.isEmpty,
+                  pending.count >= IndexRun.batchFiles || Date().timeIntervalSince(lastWrite) >= IndexRun.batchInterval
+            else { return nil }
+            writing = true
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+
+        /// Every file not written yet (after the workers stopped).
+        func takeRest() -> [(path: String, result: FileResult)] {
+            lock.lock(); defer { lock.unlock() }
+            defer { pending.removeAll() }
+            return pending
+        }
+
+        /// A batch's write ended: another may start.
+        func written() {
+            lock.lock(); defer { lock.unlock() }
+            writing = false
+            lastWrite = Date()
         }
 
         func fail(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }

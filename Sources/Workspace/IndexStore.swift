@@ -2,7 +2,7 @@ import Foundation
 import Storage
 import Syntax
 
-/// The LMDB tables of the index (see ARCHITECTURE.md, "The workspace index") and the one-transaction-per-file writes.
+/// The LMDB tables of the index (see ARCHITECTURE.md, "The workspace index") and their writes, each file's whole.
 ///
 /// Invariant: every table row that belongs to a file is written or removed in the same write transaction as
 /// that file's `files` row, so a reader (or a restart after kill -9) sees each file complete or not at all.
@@ -68,21 +68,52 @@ final class IndexStore: @unchecked Sendable {
     static func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
     static func index(_ bytes: [UInt8]) -> Int { bytes.suffix(4).reduce(0) { $0 << 8 | Int($1) } }
 
-    // MARK: one file, one transaction
+    // MARK: writes: a file's rows always within one transaction
 
     /// Replaces every row of `facts.record.path` with `facts`, in one transaction.
     func replace(_ facts: FileFacts) throws {
-        // Encoded before taking the (serialised) write transaction, so workers encode in parallel.
-        let encoded = Encoded(symbols: try RowArrayCodec.encode(facts.symbols),
-                              occurrences: try RowArrayCodec.encode(facts.occurrences),
-                              imports: try RowArrayCodec.encode(facts.imports))
-        try env.write { txn in
-            try removeRows(txn, path: facts.record.path)
-            try insertRows(txn, facts, encoded)
+        try apply([.replace(try Prepared(facts))])
+    }
+
+    /// A file's facts with the per-file arrays already encoded.
+    struct Prepared {
+        var facts: FileFacts
+        var symbols, occurrences, imports: [UInt8]
+
+        /// Encodes before the (serialised) write transaction is taken, so workers encode in parallel.
+        init(_ facts: FileFacts) throws {
+            self.facts = facts
+            symbols = try RowArrayCodec.encode(facts.symbols)
+            occurrences = try RowArrayCodec.encode(facts.occurrences)
+            imports = try RowArrayCodec.encode(facts.imports)
         }
     }
 
-    struct Encoded { var symbols, occurrences, imports: [UInt8] }
+    /// One file's update within a batch.
+    enum Change {
+        /// Every row of the file replaced.
+        case replace(Prepared)
+        /// Only the `files` row rewritten (a touched file whose content did not change).
+        case record(FileRecord)
+    }
+
+    /// Applies `changes` in one write transaction. Each file's rows are written whole inside it, so a reader
+    /// sees every file of the batch before or after, never half of one; a scan batches many files per commit
+    /// because a commit costs more than the rows of a small file.
+    func apply(_ changes: [Change]) throws {
+        guard !changes.isEmpty else { return }
+        try env.write { txn in
+            for change in changes {
+                switch change {
+                case let .replace(prepared):
+                    try removeRows(txn, path: prepared.facts.record.path)
+                    try insertRows(txn, prepared)
+                case let .record(record):
+                    try files.put(txn, record.path, record)
+                }
+            }
+        }
+    }
 
     /// Removes every row of `path`, in one transaction. Returns whether the file was indexed.
     @discardableResult
@@ -104,7 +135,8 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    private func insertRows(_ txn: WriteTransaction, _ f: FileFacts, _ encoded: Encoded) throws {
+    private func insertRows(_ txn: WriteTransaction, _ encoded: Prepared) throws {
+        let f = encoded.facts
         let path = f.record.path
         try files.put(txn, path, f.record)
         try symbols.put(txn, path, encoded: encoded.symbols)
@@ -147,6 +179,9 @@ final class IndexStore: @unchecked Sendable {
     }
 
     private func removeRows(_ txn: WriteTransaction, path: String) throws {
+        // A file's rows exist only with its `files` row (they are written and removed together), so a new
+        // file has nothing to remove.
+        guard try files.contains(txn, path) else { return }
         if let old = try symbols.get(txn, path) {
             for (i, s) in old.enumerated() { try names.delete(txn, IndexStore.key(s.name, path, i)) }
         }
