@@ -1,15 +1,49 @@
 import Foundation
 
 /// The compiled `tags.scm` and `imports.scm` of one language. Immutable and shared by every worker.
+///
+/// Both files are compiled into one `Query`, so tagging a file walks its tree once; `tagPatterns` and
+/// `importPatterns` say which patterns came from which file.
 public final class LanguageQueries: @unchecked Sendable {
     public let language: Language
-    public let tags: Query?
-    public let imports: Query?
+    /// Both files' patterns, tags first; nil when the language has neither file.
+    public let query: Query?
+    public let tagPatterns: Range<Int>
+    public let importPatterns: Range<Int>
 
-    init(language: Language, tags: Query?, imports: Query?) {
+    /// What each capture id means to the tagger, looked up per capture instead of comparing names.
+    enum Role {
+        case definition(SymbolKind), reference(ReferenceKind)
+        case name, doc, container
+        case statement, module, submodule, importedName
+        case other
+    }
+    let roles: [Role]
+
+    init(language: Language, query: Query?) {
         self.language = language
-        self.tags = tags
-        self.imports = imports
+        self.query = query
+        tagPatterns = query?.patternRanges.first { $0.file == "tags.scm" }?.patterns ?? 0..<0
+        importPatterns = query?.patternRanges.first { $0.file == "imports.scm" }?.patterns ?? 0..<0
+        roles = (query?.captureNames ?? []).map { name in
+            switch name {
+            case "name": return .name
+            case "doc": return .doc
+            case "container": return .container
+            case "import": return .statement
+            case "import.module": return .module
+            case "import.submodule": return .submodule
+            case "import.name": return .importedName
+            default:
+                if name.hasPrefix("definition."), let kind = SymbolKind(rawValue: String(name.dropFirst("definition.".count))) {
+                    return .definition(kind)
+                }
+                if name.hasPrefix("reference."), let kind = ReferenceKind(rawValue: String(name.dropFirst("reference.".count))) {
+                    return .reference(kind)
+                }
+                return .other
+            }
+        }
     }
 }
 
@@ -37,12 +71,12 @@ public final class QueryCatalog: @unchecked Sendable {
 
     private func compile(_ name: String) throws -> LanguageQueries {
         let language = try registry.language(named: name)
-        var compiled: [String: Query] = [:]
+        var segments: [Query.Segment] = []
         for (file, captures) in CaptureContract.queryFiles {
             guard let text = try source(of: file, language: name, depth: 0) else { continue }
-            compiled[file] = try Query(language: language, source: text, fileName: file, allowedCaptures: captures)
+            segments.append(Query.Segment(fileName: file, source: text, allowedCaptures: captures))
         }
-        return LanguageQueries(language: language, tags: compiled["tags.scm"], imports: compiled["imports.scm"])
+        return LanguageQueries(language: language, query: segments.isEmpty ? nil : try Query(language: language, segments: segments))
     }
 
     /// The text of `file` for `language` with its inherited files prepended, or nil when there is none.
