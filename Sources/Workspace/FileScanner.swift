@@ -80,18 +80,24 @@ public struct FileScanner {
         if options.useGitignore, let text = try? String(contentsOfFile: dir + "/.gitignore", encoding: .utf8) {
             ignores = ignores.pushing(Gitignore(base: relative, text: text))
         }
-        let fm = FileManager.default
-        guard let entries = try? fm.contentsOfDirectory(atPath: dir) else { return }
-        for name in entries.sorted() {
+        guard let entries = FileScanner.directoryEntries(dir) else { return }
+        for (name, entryType) in entries.sorted(by: { $0.name < $1.name }) {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let full = root + "/" + rel
-            guard let attrs = try? fm.attributesOfItem(atPath: full), let type = attrs[.type] as? FileAttributeType else {
-                continue
+            // Only files in an indexed language need their size and time, so only they cost a stat; the
+            // directory entry's type does for the rest (when the file system reports it).
+            let language = language(for: name)
+            var info: FileInfo?
+            var type = entryType
+            if type == .unknown || (type == .regular && language != nil) {
+                guard let s = FileScanner.fileInfo(full) else { continue }
+                info = s
+                type = s.type
             }
-            if type == .typeSymbolicLink {
+            if type == .symlink {
                 // Never followed. A link into the workspace would index its target twice (the target is
                 // indexed at its real path); a link out of it would index someone else's files.
-                if language(for: name) != nil || isDirectory(full) {
+                if language != nil || isDirectory(full) {
                     let target = FileScanner.realPath(full)
                     let inside = realRoots.contains { target == $0 || target.hasPrefix($0 + "/") }
                     skipped.append(SkippedFile(path: full, reason: inside ? "symlink to \(target), indexed there"
@@ -99,31 +105,81 @@ public struct FileScanner {
                 }
                 continue
             }
-            let isDir = type == .typeDirectory
+            let isDir = type == .directory
             if ignores.isIgnored(rel, isDirectory: isDir) { continue }
             if isDir {
                 walk(root: root, realRoots: realRoots, rootReal: rootReal, relative: rel, ignores: ignores,
                      files: &files, skipped: &skipped)
                 continue
             }
-            guard type == .typeRegular, let language = language(for: name) else { continue }
-            let size = (attrs[.size] as? NSNumber)?.intValue ?? 0
-            let mtime = (attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            if size > options.maxFileSize {
-                skipped.append(SkippedFile(path: full, reason: "larger than \(options.maxFileSize) bytes (\(size))"))
+            guard type == .regular, let language, let info else { continue }
+            if info.size > options.maxFileSize {
+                skipped.append(SkippedFile(path: full, reason: "larger than \(options.maxFileSize) bytes (\(info.size))"))
                 continue
             }
             if let reason = FileScanner.generatedName(name) {
                 skipped.append(SkippedFile(path: full, reason: reason))
                 continue
             }
-            files.append(ScannedFile(path: full, root: root, language: language, size: size, mtime: mtime))
+            files.append(ScannedFile(path: full, root: root, language: language, size: info.size, mtime: info.mtime))
         }
     }
 
     private func isDirectory(_ path: String) -> Bool {
         var isDir: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    enum EntryType { case regular, directory, symlink, other, unknown }
+
+    /// What `lstat` says about a path: the link itself, never its target.
+    struct FileInfo {
+        var type: EntryType
+        var size: Int
+        /// Seconds since 1970, computed as Foundation's `attributesOfItem` computes `.modificationDate`, so both
+        /// give the same number for the same file (stored rows are trusted when size and time match).
+        var mtime: Double
+    }
+
+    /// `lstat` of `path`, nil when it fails. The scanner calls it once per source file: Foundation's
+    /// `attributesOfItem` also looks up owner and group names and extended attributes, which cost more than the stat.
+    static func fileInfo(_ path: String) -> FileInfo? {
+        var s = stat()
+        guard lstat(path, &s) == 0 else { return nil }
+        let type: EntryType
+        switch s.st_mode & S_IFMT {
+        case S_IFREG: type = .regular
+        case S_IFDIR: type = .directory
+        case S_IFLNK: type = .symlink
+        default: type = .other
+        }
+        let seconds = Double(s.st_mtim.tv_sec) - Date.timeIntervalBetween1970AndReferenceDate
+        let mtime = Date(timeIntervalSinceReferenceDate: seconds + Double(s.st_mtim.tv_nsec) / 1.0e9).timeIntervalSince1970
+        return FileInfo(type: type, size: Int(s.st_size), mtime: mtime)
+    }
+
+    /// The names in a folder (without `.` and `..`) and the types the directory entries give, nil when the
+    /// folder cannot be read.
+    static func directoryEntries(_ path: String) -> [(name: String, type: EntryType)]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var entries: [(name: String, type: EntryType)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let type: EntryType
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): type = .regular
+            case Int32(DT_DIR): type = .directory
+            case Int32(DT_LNK): type = .symlink
+            case Int32(DT_UNKNOWN): type = .unknown
+            default: type = .other
+            }
+            entries.append((name, type))
+        }
+        return entries
     }
 
     /// Lock files and minified or generated files recognisable by name.
