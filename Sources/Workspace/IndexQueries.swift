@@ -13,6 +13,18 @@ extension Index {
         }
     }
 
+    /// Every indexed file with its definitions, by path, read in one transaction (what `quorum index` prints).
+    public func filesWithSymbols() throws -> [(file: FileRecord, symbols: [SymbolRow])] {
+        try store.env.read { txn in
+            var out: [(file: FileRecord, symbols: [SymbolRow])] = []
+            try store.files.scan(txn) { path, record in
+                out.append((record, try store.symbols.get(txn, path) ?? []))
+                return true
+            }
+            return out
+        }
+    }
+
     public func file(_ path: String) throws -> FileRecord? {
         try store.env.read { txn in try store.files.get(txn, absolutePath(path)) }
     }
