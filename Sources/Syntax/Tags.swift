@@ -226,7 +226,55 @@ public struct Tagger {
     }
 
     /// A doc comment or docstring without its quotes and comment markers, at most 500 characters.
+    ///
+    /// ASCII text (nearly every docstring) takes a path over bytes that gives the same result as the general
+    /// one, `cleanDocUnicode`, without Foundation's trimming, which cost as much as the docstring query itself.
     static func cleanDoc(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return cleanDocUnicode(text) }
+        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func trimmed(_ s: ArraySlice<UInt8>, _ strip: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+            var s = s
+            while let f = s.first, strip(f) { s.removeFirst() }
+            while let l = s.last, strip(l) { s.removeLast() }
+            return s
+        }
+        // Lines end at "\n" but not inside "\r\n", which Swift counts as one character (so `split` keeps it).
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        for i in bytes.indices where bytes[i] == lf && (i == 0 || bytes[i - 1] != cr) {
+            lines.append(bytes[start..<i])
+            start = i + 1
+        }
+        lines.append(bytes[start...])
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for (n, raw) in lines.enumerated() {
+            var l = trimmed(raw, isBlank)
+            for marker in Tagger.docPrefixes where l.starts(with: marker) { l = l.dropFirst(marker.count); break }
+            for marker in Tagger.docSuffixes where l.count >= marker.count && l.suffix(marker.count).elementsEqual(marker) {
+                l = l.dropLast(marker.count); break
+            }
+            if n > 0 { out.append(lf) }
+            out.append(contentsOf: trimmed(l, isBlank))
+        }
+        // Whitespace and newlines as `CharacterSet.whitespacesAndNewlines` has them in ASCII.
+        let result = trimmed(out[...]) { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        // At most 500 characters, "\r\n" counting as one.
+        var end = result.startIndex, count = 0
+        while end < result.endIndex, count < 500 {
+            end += (result[end] == cr && end + 1 < result.endIndex && result[end + 1] == lf) ? 2 : 1
+            count += 1
+        }
+        return String(decoding: result[..<end], as: UTF8.self)
+    }
+
+    static let docPrefixes = ["///", "//", "/**", "/*", "*/", "#", "*", "\"\"\"", "'''"].map { Array($0.utf8) }
+    static let docSuffixes = ["*/", "\"\"\"", "'''"].map { Array($0.utf8) }
+
+    /// `cleanDoc` for any text: Unicode whitespace, Swift characters.
+    static func cleanDocUnicode(_ text: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
