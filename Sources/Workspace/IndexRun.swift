@@ -25,22 +25,57 @@ struct IndexRun {
         var skipped: [(String, String)] = []
     }
 
+    /// A worker tags files whose language's queries are still compiling later; it keeps at most this much of
+    /// their source (and their trees, a few times larger) before it waits for the compile instead.
+    static let waitingBytesLimit = 4 << 20
+
     func run() throws -> Outcome {
         let total = files.count
         let shared = Shared(total: total, progress: progress)
         let workers = min(index.options.workers, max(1, total))
+        // Queries compile slowly for some grammars: start on those the run may need (files not known unchanged
+        // by size and time) while the workers parse.
+        index.catalog.prepare(files.lazy.filter { file in
+            guard let old = stored[file.path] else { return true }
+            return old.size != file.size || old.mtime != file.mtime || old.language != file.language
+        }.map(\.language))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let worker = AnalysisWorker(catalog: index.catalog, isCancelled: { index.cancelRequested })
-            while let i = shared.next() {
-                if shared.failed || index.cancelRequested { return }
-                let file = files[i]
-                do {
-                    let result = try process(file, worker: worker)
-                    if let batch = shared.finish(file.path, result) { try write(batch, shared) }
-                } catch {
-                    shared.fail(error)
-                    return
+            var waiting: [(file: ScannedFile, parsed: AnalysisWorker.Parsed)] = []
+            var waitingBytes = 0
+            func settle(_ file: ScannedFile, _ result: FileResult) throws {
+                if let batch = shared.finish(file.path, result) { try write(batch, shared) }
+            }
+            /// Tags the parsed files whose queries are ready, or all of them (waiting for the compiles).
+            func tagWaiting(all: Bool) throws {
+                var still: [(file: ScannedFile, parsed: AnalysisWorker.Parsed)] = []
+                for item in waiting {
+                    if all || index.catalog.compiledQueries(for: item.file.language) != nil {
+                        try settle(item.file, try conclude(item.file, worker.finish(item.parsed)))
+                    } else {
+                        still.append(item)
+                    }
                 }
+                waiting = still
+                waitingBytes = still.reduce(0) { $0 + $1.parsed.bytes.count }
+            }
+            do {
+                while let i = shared.next() {
+                    if shared.failed || index.cancelRequested { break }
+                    let file = files[i]
+                    switch try process(file, worker: worker) {
+                    case let .done(result):
+                        try settle(file, result)
+                    case let .waiting(parsed):
+                        waiting.append((file, parsed))
+                        waitingBytes += parsed.bytes.count
+                    }
+                    if !waiting.isEmpty { try tagWaiting(all: waitingBytes > IndexRun.waitingBytesLimit) }
+                }
+                // After a cancel, parsed files still waiting are dropped: they count as neither parsed nor written.
+                if !shared.failed, !index.cancelRequested { try tagWaiting(all: true) }
+            } catch {
+                shared.fail(error)
             }
         }
         // What is left, also after a cancel: those files were analysed completely.
@@ -76,21 +111,35 @@ struct IndexRun {
         shared.written()
     }
 
-    private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> FileResult {
+    /// What became of a file: a result, or a parse waiting for its language's queries.
+    enum Processed {
+        case done(FileResult)
+        case waiting(AnalysisWorker.Parsed)
+    }
+
+    private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> Processed {
         // The editor owns open documents: their rows come from its buffer through `applyEdit`.
-        if index.isOpenDocument(file.path) { return .unchanged }
+        if index.isOpenDocument(file.path) { return .done(.unchanged) }
         let old = stored[file.path]
         // Same size and mtime: trust the stored rows without reading the file.
-        if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .unchanged }
-        guard let data = FileManager.default.contents(atPath: file.path) else { return .skipped("unreadable") }
+        if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .done(.unchanged) }
+        guard let data = FileManager.default.contents(atPath: file.path) else { return .done(.skipped("unreadable")) }
         let bytes = [UInt8](data)
         if let old, old.hash == contentHash(bytes), old.language == file.language {
             // Touched but not changed: remember the new mtime so the next start skips reading it.
             var record = old
             record.mtime = file.mtime
-            return .touched(.record(record))
+            return .done(.touched(.record(record)))
         }
-        switch worker.analyse(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime) {
+        switch worker.start(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime, wait: false) {
+        case let .finished(outcome): return .done(try conclude(file, outcome))
+        case let .waiting(parsed): return .waiting(parsed)
+        }
+    }
+
+    /// The result of an analysed file: its rows, with imports resolved against the run's file set.
+    private func conclude(_ file: ScannedFile, _ outcome: AnalysisWorker.Outcome) throws -> FileResult {
+        switch outcome {
         case .skipped where index.cancelRequested:
             return .unchanged  // the stored rows, if any, stay as they were
         case let .skipped(reason):
