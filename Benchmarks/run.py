@@ -10,6 +10,9 @@ Sections:
            share of the roofline (active weight bytes per token ÷ bandwidth).
   index    `quorum index` against `ctags -R` on this repository and on a generated 2,000-file workspace
            (wall time and peak RSS), and the re-index after one file changed against the first index.
+           Then `Benchmarks/index_latency.py` through the real `quorum lsp` on the generated workspace: the editor
+           path of a one-file re-index (didChange until a request reading that file's index rows shows the edit,
+           beside the same request without an edit), and p50/p99 of references and dependents queries.
   complete `Benchmarks/completion_latency.py`: a ~2K-token prompt through the real `quorum lsp` with Gemma 3 270M,
            cold vs warm (the next keystroke) vs after a daemon restart (prefix from LMDB): time to first token,
            total latency, tokens reused; and the warm keystroke against computing only the changed tokens.
@@ -42,6 +45,8 @@ TARGETS = {
     "pp": (">=", 0.8, "≥ 0.8× llama.cpp"),
     "roofline": (">=", 0.85, "≥ 85% of roofline"),
     "index": ("<=", 2.0, "≤ 2× ctags"),
+    # Compared with Quorum's own figure, not with a ratio.
+    "reindex": ("<=", 20.0, "< 20 ms", "value"),
 }
 
 
@@ -89,16 +94,17 @@ def record(section, metric, quorum, peer, peer_name, unit, higher_is_better, tar
     if ratio is None and quorum is not None and peer:
         ratio = quorum / peer
     met = None
-    if target and ratio is not None:
-        op, threshold, _ = TARGETS[target]
-        met = ratio >= threshold if op == ">=" else ratio <= threshold
+    checked = quorum if target and len(TARGETS[target]) > 3 else ratio
+    if target and checked is not None:
+        op, threshold = TARGETS[target][:2]
+        met = checked >= threshold if op == ">=" else checked <= threshold
     rows.append(dict(section=section, metric=metric, quorum=quorum, peer=peer, peer_name=peer_name, unit=unit,
                      ratio=ratio, better="higher" if higher_is_better else "lower", target=target, met=met))
     q = "—" if quorum is None else f"{quorum:,.2f}"
     p = "—" if peer is None else f"{peer:,.2f}"
     r = "—" if ratio is None else f"{ratio:.2f}×"
     goal = f"  target {TARGETS[target][2]}: {'met' if met else 'NOT met'}" if target and met is not None else ""
-    print(f"  {metric:<46} quorum {q:>10} {unit:<6} {peer_name:<10} {p:>10}   ratio {r:>6}{goal}")
+    print(f"  {metric:<56} quorum {q:>10} {unit:<6} {peer_name:<10} {p:>10}   ratio {r:>6}{goal}")
 
 
 def has_subcommand(quorum, name) -> bool:
@@ -211,8 +217,46 @@ def bench_index(quorum, work: pathlib.Path):
             with open(path, "a") as f:
                 f.write("\n# edited by make bench\n" if path.suffix == ".py" else "\n// edited by make bench\n")
             r_wall, _, _ = run_child([quorum, "index", tree, "--store", store, "--format", "json"])
-            record("index", f"re-index after 1 file changed, {label}", r_wall, q_wall, "full index", "s", False)
+            record("index", f"`quorum index` again after 1 file changed, {label}", r_wall, q_wall, "full index", "s", False)
         write_results()
+    bench_index_latency(quorum, ws)
+
+
+def bench_index_latency(quorum, ws: pathlib.Path):
+    print("\n== index latency through `quorum lsp` on the 2,000-file workspace (ms; lower is better)")
+    proc = subprocess.run([sys.executable, str(HERE / "index_latency.py"), "--quorum", quorum, "--workspace", str(ws)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"  index latency failed: {proc.stderr[-1500:]}")
+        notes.append(f"Index latency failed: {proc.stderr.strip().splitlines()[-1][:300] if proc.stderr.strip() else proc.returncode}")
+        return
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    same = "no edit"  # the same request without an edit before it: the round trip the re-index rides on
+    doc, ws_sym = r["reindex_documentSymbol"], r["reindex_workspaceSymbol"]
+    record("index", "1-file re-index, editor path (documentSymbol), p50", doc["edit"]["p50"], doc["unchanged"]["p50"], same, "ms", False)
+    record("index", "1-file re-index, editor path (documentSymbol), p99", doc["edit"]["p99"], doc["unchanged"]["p99"], same, "ms", False,
+           target="reindex")
+    record("index", "1-file re-index, editor path (workspace/symbol), p50", ws_sym["edit"]["p50"], ws_sym["unchanged"]["p50"], same,
+           "ms", False)
+    record("index", "1-file re-index, editor path (workspace/symbol), p99", ws_sym["edit"]["p99"], ws_sym["unchanged"]["p99"], same,
+           "ms", False)
+    for key, label in [("references", "references"), ("dependents", "dependents (direct)"),
+                       ("dependents_transitive", "dependents (transitive, depth 3)")]:
+        q = r[key]
+        record("index", f"{label}, p50", q["p50"], None, "", "ms", False)
+        record("index", f"{label}, p99", q["p99"], None, "", "ms", False)
+    notes.append(
+        f"Editor-path re-index: {doc['edit']['n']} didChange edits of a {doc['bytes']}-byte Python file of the generated "
+        f"workspace, each replacing one function with a newly named one, timed from sending the edit until "
+        f"`textDocument/documentSymbol` (which reads the file's index rows after the edit queue drained) lists the new name; "
+        f"the same request with no edit before it takes {doc['unchanged']['p50']:.2f} ms (p50), so `Index.applyEdit` "
+        f"(incremental parse, tags, one write transaction) adds about {doc['edit']['p50'] - doc['unchanged']['p50']:.2f} ms. "
+        f"`workspace/symbol` as the observer searches every name, so its round trip ({ws_sym['unchanged']['p50']:.1f} ms) "
+        f"hides the re-index. Queries: {r['references']['n']} references requests on functions of six languages "
+        f"({r['references']['results_mean']:.0f} locations on average), {r['dependents']['n']} dependents requests "
+        f"({r['dependents']['results_mean']:.0f} files direct, {r['dependents_transitive']['results_mean']:.0f} to depth 3). "
+        f"The server's initial index of the workspace took {r['initial_index_s']:.2f} s.")
+    write_results()
 
 
 def fmt(v, unit=""):
