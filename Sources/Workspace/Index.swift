@@ -252,10 +252,12 @@ public final class Index: @unchecked Sendable {
             }
             return rows
         }
+        var changes: [(path: String, imports: [ImportRow])] = []
         for (path, language, imports) in all {
             let resolved = ImportResolution.resolve(imports, file: path, language: language, layout: layout)
-            if resolved != imports { try store.relink(path: path, imports: resolved) }
+            if resolved != imports { changes.append((path, resolved)) }
         }
+        try store.relink(changes)
     }
 
     /// A path relative to the root containing it (absolute when outside every root).

@@ -7,11 +7,11 @@ import Syntax
 /// Invariant: every table row that belongs to a file is written or removed in the same write transaction as
 /// that file's `files` row, so a reader (or a restart after kill -9) sees each file complete or not at all.
 final class IndexStore: @unchecked Sendable {
-    static let schemaVersion = "2"
+    static let schemaVersion = "3"
 
     let env: Environment
     let meta: Database<StringCodec, StringCodec>
-    let files: Database<StringCodec, JSONCodec<FileRecord>>
+    let files: Database<StringCodec, RowCodec<FileRecord>>
     let symbols: Database<StringCodec, RowArrayCodec<SymbolRow>>
     let names: Database<BytesCodec, UnitCodec>
     let occurrences: Database<StringCodec, RowArrayCodec<OccurrenceRow>>
@@ -30,7 +30,7 @@ final class IndexStore: @unchecked Sendable {
         // drop the last commits, and the index is a cache rebuilt from the sources. `Index.update` syncs at its end.
         env = try Environment(path: path, maxDatabases: 16, mapSize: 1 << 30, noSync: true)
         meta = try env.database("meta", key: StringCodec.self, value: StringCodec.self)
-        files = try env.database("files", key: StringCodec.self, value: JSONCodec<FileRecord>.self)
+        files = try env.database("files", key: StringCodec.self, value: RowCodec<FileRecord>.self)
         symbols = try env.database("symbols", key: StringCodec.self, value: RowArrayCodec<SymbolRow>.self)
         names = try env.database("names", key: BytesCodec.self, value: UnitCodec.self)
         occurrences = try env.database("occurrences", key: StringCodec.self, value: RowArrayCodec<OccurrenceRow>.self)
@@ -125,13 +125,17 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    /// Rewrites the resolved targets of one file's imports (after files appeared or disappeared).
-    func relink(path: String, imports newImports: [ImportRow]) throws {
+    /// Rewrites the resolved targets of files' imports (after files appeared or disappeared), in one transaction;
+    /// each file's edges change whole within it.
+    func relink(_ changes: [(path: String, imports: [ImportRow])]) throws {
+        guard !changes.isEmpty else { return }
         try env.write { txn in
-            guard try files.get(txn, path) != nil else { return }
-            try removeEdges(txn, path: path)
-            try imports.put(txn, path, newImports)
-            try insertEdges(txn, path: path, language: try files.get(txn, path)?.language ?? "", imports: newImports)
+            for (path, newImports) in changes {
+                guard let record = try files.get(txn, path) else { continue }
+                try removeEdges(txn, path: path)
+                try imports.put(txn, path, newImports)
+                try insertEdges(txn, path: path, language: record.language, imports: newImports)
+            }
         }
     }
 
