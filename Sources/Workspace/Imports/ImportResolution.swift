@@ -120,15 +120,20 @@ public final class WorkspaceLayout: @unchecked Sendable {
     func root(of path: String) -> String? { roots.filter { path.hasPrefix($0 + "/") }.max { $0.count < $1.count } }
 
     /// The nearest folder from `path`'s folder up to its root that contains `marker` (a file name).
+    /// Remembered per folder like the other project configuration (`go.mod` contents, crates): every file of a
+    /// package asks, and each answer costs a `stat` per level up to the root.
     func nearest(_ marker: String, from path: String) -> String? {
         guard let root = root(of: path) else { return nil }
-        var dir = (path as NSString).deletingLastPathComponent
-        while dir.hasPrefix(root) {
-            if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
-            if dir == root { break }
-            dir = (dir as NSString).deletingLastPathComponent
+        let start = path.directory
+        return memoized("nearest:\(marker)\u{0}\(start)") { () -> String? in
+            var dir = start
+            while dir.hasPrefix(root) {
+                if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
+                if dir == root { break }
+                dir = dir.directory
+            }
+            return nil
         }
-        return nil
     }
 
     /// The first candidate that is an indexed file.
@@ -164,8 +169,33 @@ private func needsNormalizing(_ path: String) -> Bool {
     return false
 }
 
-/// Shared path helpers.
+/// Shared path helpers. Import resolution builds several candidate paths per import, so the plain case (no
+/// doubled or trailing slash) is string work; anything else goes to NSString, whose rules these follow.
 extension String {
-    var directory: String { (self as NSString).deletingLastPathComponent }
-    func appendingPath(_ component: String) -> String { (self as NSString).appendingPathComponent(component) }
+    var directory: String {
+        let u = utf8
+        if let slash = u.lastIndex(of: UInt8(ascii: "/")), slash != u.startIndex, u.last != UInt8(ascii: "/"),
+           !String.hasDoubleSlash(u) {
+            return String(self[..<slash])
+        }
+        return (self as NSString).deletingLastPathComponent
+    }
+
+    func appendingPath(_ component: String) -> String {
+        let a = utf8, b = component.utf8
+        if let aLast = a.last, aLast != UInt8(ascii: "/"), let bFirst = b.first, bFirst != UInt8(ascii: "/"),
+           b.last != UInt8(ascii: "/"), !String.hasDoubleSlash(a), !String.hasDoubleSlash(b) {
+            return self + "/" + component
+        }
+        return (self as NSString).appendingPathComponent(component)
+    }
+
+    private static func hasDoubleSlash(_ u: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in u {
+            if byte == UInt8(ascii: "/"), previous == byte { return true }
+            previous = byte
+        }
+        return false
+    }
 }
