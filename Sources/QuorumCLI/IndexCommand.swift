@@ -80,14 +80,14 @@ struct IndexCommand: ParsableCommand {
         switch format {
         case .json:
             let list: [JSONValue] = files.map { f, symbols in
-                .object(["path": .string(index.relativePath(f.path)), "language": .string(f.language),
-                         "parseErrors": .int(f.parseErrors),
-                         "symbols": .array(symbols.map { s in
-                             .object(["name": .string(s.name), "kind": .string(s.kind.rawValue), "line": .int(s.line),
-                                      "container": s.container.map(JSONValue.string) ?? .null])
-                         })])
+                .object([("language", .string(f.language)), ("parseErrors", .int(f.parseErrors)),
+                         ("path", .string(index.relativePath(f.path))),
+                         ("symbols", .array(symbols.map { s in
+                             .object([("container", s.container.map(JSONValue.string) ?? .null), ("kind", .string(s.kind.rawValue)),
+                                      ("line", .int(s.line)), ("name", .string(s.name))])
+                         }))])
             }
-            printJSON(.object(["files": .array(list)]))
+            printJSON(.object([("files", .array(list))]))
         case .text:
             // One write at the end: print() per line costs more than the indexing of an unchanged tree.
             var out = ""
@@ -114,14 +114,16 @@ struct IndexCommand: ParsableCommand {
 /// A JSON value, built without `Any` so that printing a large one (`quorum index --format json`) costs no
 /// dynamic casts.
 enum JSONValue {
-    case object([String: JSONValue]), array([JSONValue]), string(String), int(Int), double(Double), bool(Bool), null
+    /// Members in any order (printed sorted by key); keys are distinct.
+    case object([(String, JSONValue)])
+    case array([JSONValue]), string(String), int(Int), double(Double), bool(Bool), null
 
     /// The value of what `JSONSerialization` accepts: dictionaries with string keys, arrays, strings, numbers,
     /// booleans and `NSNull` (anything else becomes null).
     init(_ value: Any) {
         switch value {
         case let v as JSONValue: self = v
-        case let d as [String: Any]: self = .object(d.mapValues(JSONValue.init))
+        case let d as [String: Any]: self = .object(d.map { ($0.key, JSONValue($0.value)) })
         case let a as [Any]: self = .array(a.map(JSONValue.init))
         case let s as String: self = .string(s)
         case let b as Bool: self = .bool(b)
@@ -152,13 +154,14 @@ func printJSON(_ value: JSONValue) {
 private func writeJSON(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
     func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
     switch value {
-    case let .object(d):
-        if d.isEmpty { out.append(contentsOf: "{}".utf8); return }
+    case let .object(members):
+        if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
         out.append(contentsOf: "{\n".utf8)
-        for (i, key) in d.keys.sorted().enumerated() {
+        let sorted = members.sorted { $0.0 < $1.0 }
+        for (i, (key, member)) in sorted.enumerated() {
             pad(indent + 2); writeString(key, into: &out); out.append(contentsOf: ": ".utf8)
-            writeJSON(d[key] ?? .null, indent: indent + 2, into: &out)
-            out.append(contentsOf: (i == d.count - 1 ? "\n" : ",\n").utf8)
+            writeJSON(member, indent: indent + 2, into: &out)
+            out.append(contentsOf: (i == sorted.count - 1 ? "\n" : ",\n").utf8)
         }
         pad(indent); out.append(UInt8(ascii: "}"))
     case let .array(a):
