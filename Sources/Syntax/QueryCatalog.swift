@@ -65,6 +65,8 @@ public final class QueryCatalog: @unchecked Sendable {
     private final class Slot: @unchecked Sendable {
         let lock = NSLock()
         var result: Result<LanguageQueries, SyntaxError>?
+        /// Set (under the catalog's lock) once a background compile was started.
+        var prepared = false
     }
 
     public init(registry: LanguageRegistry) { self.registry = registry }
@@ -96,10 +98,15 @@ public final class QueryCatalog: @unchecked Sendable {
         return slot.result
     }
 
-    /// Starts compiling, in the background, the queries of each language not compiled yet.
+    /// Starts compiling, in the background, the queries of each language not compiled or started yet.
     public func prepare(_ names: some Sequence<String>) {
-        for name in Set(names) where compiledQueries(for: name) == nil {
-            DispatchQueue.global(qos: .userInitiated).async { _ = try? self.queries(for: name) }
+        for name in Set(names) {
+            let slot = slot(name)
+            let start: Bool = lock.withLock {
+                defer { slot.prepared = true }
+                return !slot.prepared
+            }
+            if start { DispatchQueue.global(qos: .userInitiated).async { _ = try? self.queries(for: name) } }
         }
     }
 

@@ -33,12 +33,6 @@ struct IndexRun {
         let total = files.count
         let shared = Shared(total: total, progress: progress)
         let workers = min(index.options.workers, max(1, total))
-        // Queries compile slowly for some grammars: start on those the run may need (files not known unchanged
-        // by size and time) while the workers parse.
-        index.catalog.prepare(files.lazy.filter { file in
-            guard let old = stored[file.path] else { return true }
-            return old.size != file.size || old.mtime != file.mtime || old.language != file.language
-        }.map(\.language))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let worker = AnalysisWorker(catalog: index.catalog, isCancelled: { index.cancelRequested })
             var waiting: [(file: ScannedFile, parsed: AnalysisWorker.Parsed)] = []
