@@ -119,8 +119,7 @@ struct IndexRun {
         let old = stored[file.path]
         // Same size and mtime: trust the stored rows without reading the file.
         if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .done(.unchanged) }
-        guard let data = FileManager.default.contents(atPath: file.path) else { return .done(.skipped("unreadable")) }
-        let bytes = [UInt8](data)
+        guard let bytes = FileScanner.readBytes(file.path) else { return .done(.skipped("unreadable")) }
         if let old, old.hash == contentHash(bytes), old.language == file.language {
             // Touched but not changed: remember the new mtime so the next start skips reading it.
             var record = old

@@ -60,9 +60,22 @@ final class IndexStore: @unchecked Sendable {
     // MARK: keys
 
     /// Components joined by NUL, which neither names nor paths contain.
-    static func key(_ parts: String...) -> [UInt8] { Array(parts.joined(separator: "\u{0}").utf8) }
+    /// Built byte by byte: a file's write makes one key per definition and per referenced name.
+    static func key(_ parts: String...) -> [UInt8] {
+        var k: [UInt8] = []
+        k.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (n, part) in parts.enumerated() {
+            if n > 0 { k.append(0) }
+            k.append(contentsOf: part.utf8)
+        }
+        return k
+    }
     static func key(_ a: String, _ b: String, _ i: Int) -> [UInt8] {
-        key(a, b) + [0] + withUnsafeBytes(of: UInt32(truncatingIfNeeded: i).bigEndian) { Array($0) }
+        var k: [UInt8] = []
+        k.reserveCapacity(a.utf8.count + b.utf8.count + 6)
+        k.append(contentsOf: a.utf8); k.append(0); k.append(contentsOf: b.utf8); k.append(0)
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: i).bigEndian) { k.append(contentsOf: $0) }
+        return k
     }
     static func split(_ bytes: [UInt8]) -> [[UInt8]] { bytes.split(separator: 0, omittingEmptySubsequences: false).map(Array.init) }
     static func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
