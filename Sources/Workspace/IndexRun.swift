@@ -37,17 +37,17 @@ struct IndexRun {
         let workers = min(index.options.workers, max(1, total))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let worker = AnalysisWorker(catalog: index.catalog, isCancelled: { index.cancelRequested })
-            var waiting: [(file: ScannedFile, parsed: AnalysisWorker.Parsed)] = []
+            var waiting: [(file: ScannedFile, parsed: AnalysisWorker.Parsed, readAt: UInt64)] = []
             var waitingBytes = 0
             func settle(_ file: ScannedFile, _ result: FileResult) throws {
                 if let batch = shared.finish(file.path, result) { try write(batch, shared) }
             }
             /// Tags the parsed files whose queries are ready, or all of them (waiting for the compiles).
             func tagWaiting(all: Bool) throws {
-                var still: [(file: ScannedFile, parsed: AnalysisWorker.Parsed)] = []
+                var still: [(file: ScannedFile, parsed: AnalysisWorker.Parsed, readAt: UInt64)] = []
                 for item in waiting {
                     if all || index.catalog.compiledQueries(for: item.file.language) != nil {
-                        try settle(item.file, try conclude(item.file, worker.finish(item.parsed)))
+                        try settle(item.file, try conclude(item.file, worker.finish(item.parsed), readAt: item.readAt))
                     } else {
                         still.append(item)
                     }
@@ -62,8 +62,8 @@ struct IndexRun {
                     switch try process(file, worker: worker) {
                     case let .done(result):
                         try settle(file, result)
-                    case let .waiting(parsed):
-                        waiting.append((file, parsed))
+                    case let .waiting(parsed, readAt):
+                        waiting.append((file, parsed, readAt))
                         waitingBytes += parsed.bytes.count
                     }
                     if !waiting.isEmpty { try tagWaiting(all: waitingBytes > IndexRun.waitingBytesLimit) }
@@ -83,19 +83,20 @@ struct IndexRun {
     }
 
     enum FileResult {
-        /// Parsed: its rows are to be replaced.
-        case parsed(IndexStore.Change)
+        /// Parsed: its rows are to be replaced. `readAt` is the index's count of single-file changes when the
+        /// file was read (a later editor change to it wins over this one).
+        case parsed(IndexStore.Change, readAt: UInt64)
         /// Touched but not changed: only its `files` row is to be rewritten.
-        case touched(IndexStore.Change)
+        case touched(IndexStore.Change, readAt: UInt64)
         case unchanged
         case skipped(String)
     }
 
     private func write(_ batch: [(path: String, result: FileResult)], _ shared: Shared) throws {
         do {
-            try index.store.apply(batch.compactMap { item in
+            try index.applyScanBatch(batch.compactMap { item in
                 switch item.result {
-                case let .parsed(change), let .touched(change): return change
+                case let .parsed(change, readAt), let .touched(change, readAt): return (item.path, readAt, change)
                 case .unchanged, .skipped: return nil
                 }
             })
@@ -110,7 +111,7 @@ struct IndexRun {
     /// What became of a file: a result, or a parse waiting for its language's queries.
     enum Processed {
         case done(FileResult)
-        case waiting(AnalysisWorker.Parsed)
+        case waiting(AnalysisWorker.Parsed, readAt: UInt64)
     }
 
     private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> Processed {
@@ -119,21 +120,22 @@ struct IndexRun {
         let old = stored[file.path]
         // Same size and mtime: trust the stored rows without reading the file.
         if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .done(.unchanged) }
+        let readAt = index.singleFileChangeCount()
         guard let bytes = FileScanner.readBytes(file.path) else { return .done(.skipped("unreadable")) }
         if let old, old.hash == contentHash(bytes), old.language == file.language {
             // Touched but not changed: remember the new mtime so the next start skips reading it.
             var record = old
             record.mtime = file.mtime
-            return .done(.touched(.record(record)))
+            return .done(.touched(.record(record), readAt: readAt))
         }
         switch worker.start(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime, wait: false) {
-        case let .finished(outcome): return .done(try conclude(file, outcome))
-        case let .waiting(parsed): return .waiting(parsed)
+        case let .finished(outcome): return .done(try conclude(file, outcome, readAt: readAt))
+        case let .waiting(parsed): return .waiting(parsed, readAt: readAt)
         }
     }
 
     /// The result of an analysed file: its rows, with imports resolved against the run's file set.
-    private func conclude(_ file: ScannedFile, _ outcome: AnalysisWorker.Outcome) throws -> FileResult {
+    private func conclude(_ file: ScannedFile, _ outcome: AnalysisWorker.Outcome, readAt: UInt64) throws -> FileResult {
         switch outcome {
         case .skipped where index.cancelRequested:
             return .unchanged  // the stored rows, if any, stay as they were
@@ -142,7 +144,7 @@ struct IndexRun {
         case .indexed(var facts, _):
             facts.imports = ImportResolution.resolve(facts.imports, file: file.path, language: file.language,
                                                      layout: index.layout)
-            return .parsed(.replace(try IndexStore.Prepared(facts)))
+            return .parsed(.replace(try IndexStore.Prepared(facts)), readAt: readAt)
         }
     }
 

@@ -101,6 +101,34 @@ final class IncrementalTests: XCTestCase {
         XCTAssertNil(try index.file("new.py"))
     }
 
+    /// The scan writes files in batches, a while after reading them: an editor's edit, a re-read or a removal
+    /// of a file in between must win over the scan's older read of it.
+    func testSingleFileChangesDuringAScanWinOverItsOlderReads() throws {
+        let n = 400
+        let p = try TestProject(Dictionary(uniqueKeysWithValues: (0..<n).map { ("m\($0).py", "def disk_\($0)():\n    pass\n") }))
+        let index = try p.index()
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            do { try index.update() } catch { XCTFail("\(error)") }
+            finished.signal()
+        }
+        var edited: [Int] = [], removed: [Int] = []
+        for i in stride(from: 0, to: n, by: 5) {
+            if i % 3 == 0 {
+                try FileManager.default.removeItem(atPath: p.path("m\(i).py"))
+                try index.removeFile(path: p.path("m\(i).py"))
+                removed.append(i)
+            } else {
+                try index.applyEdit(path: p.path("m\(i).py"), edit: nil, newContents: Array("def buffer_\(i)():\n    pass\n".utf8))
+                edited.append(i)
+            }
+        }
+        finished.wait()
+        for i in edited { XCTAssertEqual(try index.definitionLines("m\(i).py"), ["1 function buffer_\(i)"], "m\(i).py") }
+        for i in removed { XCTAssertNil(try index.file("m\(i).py"), "m\(i).py") }
+        XCTAssertEqual(try index.verify(), [])
+    }
+
     func testCancelledUpdateStopsEarlyAndStaysConsistent() throws {
         let p = try TestProject(Dictionary(uniqueKeysWithValues: (0..<200).map { ("m\($0).py", "def f():\n    pass\n") }))
         let index = try p.index()
