@@ -119,8 +119,11 @@ final class IndexStore: @unchecked Sendable {
             for change in changes {
                 switch change {
                 case let .replace(prepared):
-                    try removeRows(txn, path: prepared.facts.record.path)
-                    try insertRows(txn, prepared)
+                    if try files.contains(txn, prepared.facts.record.path) {
+                        try replaceRows(txn, prepared)
+                    } else {
+                        try insertRows(txn, prepared)
+                    }
                 case let .record(record):
                     try files.put(txn, record.path, record)
                 }
@@ -152,6 +155,63 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
+    /// Replaces an indexed file's rows by their difference: index keys in both the old and the new rows stay,
+    /// only the others are deleted or added, and the per-file values are rewritten. The result is the one of
+    /// `removeRows` then `insertRows`; an editor's keystroke in a large file changes a handful of keys, not all.
+    private func replaceRows(_ txn: WriteTransaction, _ p: Prepared) throws {
+        let f = p.facts
+        let path = f.record.path
+        // A `names` key is (name, path, index in the array): it changes where the name at an index does.
+        let old = try symbols.get(txn, path) ?? []
+        for i in 0..<max(old.count, f.symbols.count) {
+            let was = i < old.count ? old[i].name : nil, now = i < f.symbols.count ? f.symbols[i].name : nil
+            if was == now { continue }
+            if let was { try names.delete(txn, IndexStore.key(was, path, i)) }
+            if let now { try names.put(txn, IndexStore.key(now, path, i), ()) }
+        }
+
+        let oldReferenced = Set((try occurrences.get(txn, path) ?? []).map(\.name))
+        let newReferenced = Set(f.occurrences.map(\.name))
+        for name in oldReferenced.subtracting(newReferenced) { try refNames.delete(txn, IndexStore.key(name, path)) }
+        for name in newReferenced.subtracting(oldReferenced) { try refNames.put(txn, IndexStore.key(name, path), ()) }
+
+        struct Call: Hashable { var caller: Int, callee: String }
+        var oldCalls: [Call: [UInt8]] = [:]
+        var malformed: [[UInt8]] = []
+        try calls.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
+            let parts = IndexStore.split(key)
+            if parts.count == 3, let caller = Int(IndexStore.string(parts[1])) {
+                oldCalls[Call(caller: caller, callee: IndexStore.string(parts[2]))] = key
+            } else {
+                malformed.append(key)
+            }
+            return true
+        }
+        for key in malformed { try calls.delete(txn, key) }
+        let newCalls = Set(f.calls.map { Call(caller: $0.0, callee: $0.1) })
+        for (call, key) in oldCalls where !newCalls.contains(call) {
+            try calls.delete(txn, key)
+            try callers.delete(txn, IndexStore.key(call.callee, path, call.caller))
+        }
+        for call in newCalls where oldCalls[call] == nil {
+            try calls.put(txn, IndexStore.key(path, "\(call.caller)", call.callee), ())
+            try callers.put(txn, IndexStore.key(call.callee, path, call.caller), ())
+        }
+
+        var oldTargets = Set<String>()
+        try deps.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
+            oldTargets.insert(IndexStore.string(Array(key.dropFirst(path.utf8.count + 1)))); return true
+        }
+        let newTargets = Set(f.imports.flatMap(\.targets))
+        for target in oldTargets.subtracting(newTargets) { try removeEdge(txn, from: path, to: target) }
+        for target in newTargets.subtracting(oldTargets) { try insertEdge(txn, from: path, to: target, language: f.record.language) }
+
+        try files.put(txn, path, f.record)
+        try symbols.put(txn, path, encoded: p.symbols)
+        try occurrences.put(txn, path, encoded: p.occurrences)
+        try imports.put(txn, path, encoded: p.imports)
+    }
+
     private func insertRows(_ txn: WriteTransaction, _ encoded: Prepared) throws {
         let f = encoded.facts
         let path = f.record.path
@@ -169,12 +229,14 @@ final class IndexStore: @unchecked Sendable {
     }
 
     private func insertEdges(_ txn: WriteTransaction, path: String, language: String, imports: [ImportRow]) throws {
-        for target in Set(imports.flatMap(\.targets)) {
-            try deps.put(txn, IndexStore.key(path, target), ())
-            try rdeps.put(txn, IndexStore.key(target, path), ())
-            if NodeID.isExternal(target), try externals.get(txn, target) == nil {
-                try externals.put(txn, target, language)
-            }
+        for target in Set(imports.flatMap(\.targets)) { try insertEdge(txn, from: path, to: target, language: language) }
+    }
+
+    private func insertEdge(_ txn: WriteTransaction, from path: String, to target: String, language: String) throws {
+        try deps.put(txn, IndexStore.key(path, target), ())
+        try rdeps.put(txn, IndexStore.key(target, path), ())
+        if NodeID.isExternal(target), try externals.get(txn, target) == nil {
+            try externals.put(txn, target, language)
         }
     }
 
@@ -183,15 +245,17 @@ final class IndexStore: @unchecked Sendable {
         try deps.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
             targets.append(IndexStore.string(Array(key.dropFirst(path.utf8.count + 1)))); return true
         }
-        try deps.deletePrefix(txn, prefix: IndexStore.key(path) + [0])
-        for target in targets {
-            try rdeps.delete(txn, IndexStore.key(target, path))
-            // An external module with no importer left is no longer a node.
-            if NodeID.isExternal(target) {
-                var stillUsed = false
-                try rdeps.scan(txn, prefix: IndexStore.key(target) + [0]) { _, _ in stillUsed = true; return false }
-                if !stillUsed { try externals.delete(txn, target) }
-            }
+        for target in targets { try removeEdge(txn, from: path, to: target) }
+    }
+
+    private func removeEdge(_ txn: WriteTransaction, from path: String, to target: String) throws {
+        try deps.delete(txn, IndexStore.key(path, target))
+        try rdeps.delete(txn, IndexStore.key(target, path))
+        // An external module with no importer left is no longer a node.
+        if NodeID.isExternal(target) {
+            var stillUsed = false
+            try rdeps.scan(txn, prefix: IndexStore.key(target) + [0]) { _, _ in stillUsed = true; return false }
+            if !stillUsed { try externals.delete(txn, target) }
         }
     }
 
