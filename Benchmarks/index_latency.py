@@ -48,9 +48,20 @@ def end_position(text: str) -> dict:
     return {"line": len(lines) - 1, "character": len(lines[-1].encode("utf-16-le")) // 2}
 
 
-def reindex(c: Client, path: pathlib.Path, language: str, edits: int, template: str, observer: str) -> dict:
-    """`edits` didChange edits of `path`, each observed by `observer`; and as many unchanged round trips."""
-    text = path.read_text()
+def large_module(functions: int) -> str:
+    """A long Python module (about 50 bytes a line), for the re-index of a large file."""
+    parts = ['"""A large module: the re-index of one big file."""', "import os", ""]
+    for i in range(functions):
+        parts += [f"def large_{i}(x: int) -> int:", f'    """Function {i}."""', f"    y = x * {i} + len(os.sep)",
+                  f"    return large_{max(0, i - 1)}(y) if y < 0 else y", ""]
+    return "\n".join(parts) + "\n"
+
+
+def reindex(c: Client, path: pathlib.Path, language: str, edits: int, template: str, observer: str,
+            text: str | None = None) -> dict:
+    """`edits` didChange edits of `path` (opened with `text`, else its content on disk), each observed by
+    `observer`; and as many unchanged round trips."""
+    text = path.read_text() if text is None else text
     doc = {"uri": uri(path)}
     c.notify("textDocument/didOpen", {"textDocument": {**doc, "languageId": language, "version": 1, "text": text}})
     version = 1
@@ -127,6 +138,10 @@ def main():
         template = "\n\ndef bench_{observer}_{k}(x: int) -> int:\n    return x + {k}\n"
         result["reindex_documentSymbol"] = reindex(c, py, "python", args.edits, template, "documentSymbol")
         result["reindex_workspaceSymbol"] = reindex(c, py, "python", args.edits // 2, template, "workspaceSymbol")
+        # A large file: an unsaved buffer (nothing is written to the workspace) of about 100 KB.
+        large = root / "py" / "bench_large_unsaved.py"
+        result["reindex_large"] = reindex(c, large, "python", args.edits // 2, template, "documentSymbol",
+                                          text=large_module(800))
 
         # References of functions defined in one file and called from others, in every language of the workspace.
         targets = []
