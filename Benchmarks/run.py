@@ -9,7 +9,11 @@ Sections:
            same threads, same 512-token prompt and 128 greedy steps; tokens/s, peak RSS, and each engine's
            share of the roofline (active weight bytes per token ÷ bandwidth).
   index    `quorum index` against `ctags -R` on this repository and on a generated 2,000-file workspace
-           (wall time and peak RSS), and the re-index after one file changed against the first index.
+           (median wall time of --repeats alternating runs, and peak RSS), and `quorum index` again after one
+           file changed against the first index.
+           Then `Benchmarks/index_latency.py` through the real `quorum lsp` on the generated workspace: the editor
+           path of a one-file re-index (didChange until a request reading that file's index rows shows the edit,
+           beside the same request without an edit), and p50/p99 of references and dependents queries.
   complete `Benchmarks/completion_latency.py`: a ~2K-token prompt through the real `quorum lsp` with Gemma 3 270M,
            cold vs warm (the next keystroke) vs after a daemon restart (prefix from LMDB): time to first token,
            total latency, tokens reused; and the warm keystroke against computing only the changed tokens.
@@ -25,6 +29,7 @@ import os
 import pathlib
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +47,8 @@ TARGETS = {
     "pp": (">=", 0.8, "≥ 0.8× llama.cpp"),
     "roofline": (">=", 0.85, "≥ 85% of roofline"),
     "index": ("<=", 2.0, "≤ 2× ctags"),
+    # Compared with Quorum's own figure, not with a ratio.
+    "reindex": ("<=", 20.0, "< 20 ms", "value"),
 }
 
 
@@ -89,16 +96,17 @@ def record(section, metric, quorum, peer, peer_name, unit, higher_is_better, tar
     if ratio is None and quorum is not None and peer:
         ratio = quorum / peer
     met = None
-    if target and ratio is not None:
-        op, threshold, _ = TARGETS[target]
-        met = ratio >= threshold if op == ">=" else ratio <= threshold
+    checked = quorum if target and len(TARGETS[target]) > 3 else ratio
+    if target and checked is not None:
+        op, threshold = TARGETS[target][:2]
+        met = checked >= threshold if op == ">=" else checked <= threshold
     rows.append(dict(section=section, metric=metric, quorum=quorum, peer=peer, peer_name=peer_name, unit=unit,
                      ratio=ratio, better="higher" if higher_is_better else "lower", target=target, met=met))
     q = "—" if quorum is None else f"{quorum:,.2f}"
     p = "—" if peer is None else f"{peer:,.2f}"
     r = "—" if ratio is None else f"{ratio:.2f}×"
     goal = f"  target {TARGETS[target][2]}: {'met' if met else 'NOT met'}" if target and met is not None else ""
-    print(f"  {metric:<46} quorum {q:>10} {unit:<6} {peer_name:<10} {p:>10}   ratio {r:>6}{goal}")
+    print(f"  {metric:<56} quorum {q:>10} {unit:<6} {peer_name:<10} {p:>10}   ratio {r:>6}{goal}")
 
 
 def has_subcommand(quorum, name) -> bool:
@@ -180,7 +188,7 @@ def ctags_excludes() -> list[str]:
     return [f"--exclude={p}" for p in dict.fromkeys(patterns)]
 
 
-def bench_index(quorum, work: pathlib.Path):
+def bench_index(quorum, work: pathlib.Path, repeats: int):
     print("\n== index: quorum index vs ctags -R (wall time and peak RSS; lower is better)")
     if not has_subcommand(quorum, "index"):
         print("  not available yet: `quorum index` is not built")
@@ -196,13 +204,20 @@ def bench_index(quorum, work: pathlib.Path):
     for label, tree, changed in [("this repository", repo, "Sources/Inference/Model.swift"),
                                  ("2,000-file workspace", ws, "py/pkg0/mod0.py")]:
         store = work / f"store-{tree.name}"
+        # Each tool `repeats` times, alternating, each Quorum run into a new store; medians, so one descheduled
+        # run on a shared machine does not decide the ratio.
+        q_runs, c_runs = [], []
         try:
-            q_wall, q_rss, _ = run_child([quorum, "index", tree, "--store", store, "--format", "json"])
+            for _ in range(max(1, repeats)):
+                shutil.rmtree(store, ignore_errors=True)
+                q_runs.append(run_child([quorum, "index", tree, "--store", store, "--format", "json"]))
+                c_runs.append(run_child(["ctags", "-R", "-f", work / "tags", *ctags_excludes(), tree]))
         except RuntimeError as e:
-            print(f"  {label}: quorum index failed: {e}")
-            notes.append(f"`quorum index` failed on {label}: {str(e).splitlines()[0][:300]}")
+            print(f"  {label}: {e}")
+            notes.append(f"indexing failed on {label}: {str(e).splitlines()[0][:300]}")
             continue
-        c_wall, c_rss, _ = run_child(["ctags", "-R", "-f", work / "tags", *ctags_excludes(), tree])
+        q_wall, q_rss = statistics.median(r[0] for r in q_runs), max(r[1] for r in q_runs)
+        c_wall, c_rss = statistics.median(r[0] for r in c_runs), max(r[1] for r in c_runs)
         record("index", f"full index, {label}", q_wall, c_wall, "ctags", "s", False, target="index")
         record("index", f"peak RSS, {label}", q_rss, c_rss, "ctags", "MB", False)
         # One file edited: the second run re-parses only that file. Compared with the first (full) run.
@@ -211,8 +226,52 @@ def bench_index(quorum, work: pathlib.Path):
             with open(path, "a") as f:
                 f.write("\n# edited by make bench\n" if path.suffix == ".py" else "\n// edited by make bench\n")
             r_wall, _, _ = run_child([quorum, "index", tree, "--store", store, "--format", "json"])
-            record("index", f"re-index after 1 file changed, {label}", r_wall, q_wall, "full index", "s", False)
+            record("index", f"`quorum index` again after 1 file changed, {label}", r_wall, q_wall, "full index", "s", False)
         write_results()
+    bench_index_latency(quorum, ws)
+
+
+def bench_index_latency(quorum, ws: pathlib.Path):
+    print("\n== index latency through `quorum lsp` on the 2,000-file workspace (ms; lower is better)")
+    proc = subprocess.run([sys.executable, str(HERE / "index_latency.py"), "--quorum", quorum, "--workspace", str(ws)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"  index latency failed: {proc.stderr[-1500:]}")
+        notes.append(f"Index latency failed: {proc.stderr.strip().splitlines()[-1][:300] if proc.stderr.strip() else proc.returncode}")
+        return
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    same = "no edit"  # the same request without an edit before it: the round trip the re-index rides on
+    doc, ws_sym, large = r["reindex_documentSymbol"], r["reindex_workspaceSymbol"], r["reindex_large"]
+    record("index", "1-file re-index, editor path (documentSymbol), p50", doc["edit"]["p50"], doc["unchanged"]["p50"], same, "ms", False)
+    record("index", "1-file re-index, editor path (documentSymbol), p99", doc["edit"]["p99"], doc["unchanged"]["p99"], same, "ms", False,
+           target="reindex")
+    record("index", "1-file re-index, 100 KB file (documentSymbol), p50", large["edit"]["p50"], large["unchanged"]["p50"], same, "ms",
+           False)
+    record("index", "1-file re-index, 100 KB file (documentSymbol), p99", large["edit"]["p99"], large["unchanged"]["p99"], same, "ms",
+           False, target="reindex")
+    record("index", "1-file re-index, editor path (workspace/symbol), p50", ws_sym["edit"]["p50"], ws_sym["unchanged"]["p50"], same,
+           "ms", False)
+    record("index", "1-file re-index, editor path (workspace/symbol), p99", ws_sym["edit"]["p99"], ws_sym["unchanged"]["p99"], same,
+           "ms", False)
+    for key, label in [("references", "references"), ("dependents", "dependents (direct)"),
+                       ("dependents_transitive", "dependents (transitive, depth 3)")]:
+        q = r[key]
+        record("index", f"{label}, p50", q["p50"], None, "", "ms", False)
+        record("index", f"{label}, p99", q["p99"], None, "", "ms", False)
+    notes.append(
+        f"Editor-path re-index: {doc['edit']['n']} didChange edits of a {doc['bytes']}-byte Python file of the generated "
+        f"workspace, each replacing one function with a newly named one, timed from sending the edit until "
+        f"`textDocument/documentSymbol` (which reads the file's index rows after the edit queue drained) lists the new name; "
+        f"the same request with no edit before it takes {doc['unchanged']['p50']:.2f} ms (p50), so `Index.applyEdit` "
+        f"(incremental parse, tags, one write transaction) adds about {doc['edit']['p50'] - doc['unchanged']['p50']:.2f} ms. "
+        f"`workspace/symbol` as the observer searches every name, so its round trip ({ws_sym['unchanged']['p50']:.1f} ms) "
+        f"hides the re-index. The same edits of a {large['bytes'] // 1000} KB unsaved Python buffer (800 functions) take "
+        f"{large['edit']['p50']:.1f} ms against {large['unchanged']['p50']:.1f} ms for its outline alone: the re-index adds "
+        f"about {large['edit']['p50'] - large['unchanged']['p50']:.1f} ms, most of it the tags query over the whole file. Queries: {r['references']['n']} references requests on functions of six languages "
+        f"({r['references']['results_mean']:.0f} locations on average), {r['dependents']['n']} dependents requests "
+        f"({r['dependents']['results_mean']:.0f} files direct, {r['dependents_transitive']['results_mean']:.0f} to depth 3). "
+        f"The server's initial index of the workspace took {r['initial_index_s']:.2f} s.")
+    write_results()
 
 
 def fmt(v, unit=""):
@@ -258,7 +317,8 @@ def write_results(final: bool = False):
              f"memory read bandwidth {meta['gbps']} GB/s with {meta['threads']} threads "
              f"(load average {meta['load']} when the run started).",
              "Engine figures are the median of "
-             f"{meta['repeats']} runs after a warm-up: pp = a 512-token prompt, tg = 128 greedy decode steps.",
+             f"{meta['repeats']} runs after a warm-up: pp = a 512-token prompt, tg = 128 greedy decode steps. "
+             f"Full-index times are the median of {meta['repeats']} alternating runs of each tool.",
              "The roofline is active weight bytes per token ÷ bandwidth: the decode speed if weights were read at "
              "full bandwidth and nothing else cost time; its ratio column is Quorum's own share of it.",
              "For every other row the ratio is Quorum ÷ peer.", "",
@@ -325,7 +385,7 @@ def main():
     try:
         # The index first: it is quick, so a run cut short still has it.
         if "index" not in args.skip:
-            bench_index(args.quorum, work)
+            bench_index(args.quorum, work, args.repeats)
         if "engine" not in args.skip:
             bench_engine(args.quorum, models, args.threads, gbps, args.repeats)
         if "complete" not in args.skip:

@@ -76,23 +76,22 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let (index, report) = try location.openUpdated()
-        let files = try index.files()
+        let files = try index.filesWithSymbols()
         switch format {
         case .json:
-            var list: [[String: Any]] = []
-            for f in files {
-                let symbols: [[String: Any]] = try index.symbols(in: f.path).map { s in
-                    ["name": s.name, "kind": s.kind.rawValue, "line": s.line, "container": s.container ?? NSNull()]
-                }
-                list.append(["path": index.relativePath(f.path), "language": f.language, "parseErrors": f.parseErrors,
-                             "symbols": symbols])
+            let list: [JSONValue] = files.map { f, symbols in
+                .object([("language", .string(f.language)), ("parseErrors", .int(f.parseErrors)),
+                         ("path", .string(index.relativePath(f.path))),
+                         ("symbols", .array(symbols.map { s in
+                             .object([("container", s.container.map(JSONValue.string) ?? .null), ("kind", .string(s.kind.rawValue)),
+                                      ("line", .int(s.line)), ("name", .string(s.name))])
+                         }))])
             }
-            try printJSON(["files": list])
+            printJSON(.object([("files", .array(list))]))
         case .text:
             // One write at the end: print() per line costs more than the indexing of an unchanged tree.
             var out = ""
-            for f in files {
-                let symbols = try index.symbols(in: f.path)
+            for (f, symbols) in files {
                 out += "\(index.relativePath(f.path)) (\(f.language)): \(symbols.count) symbols\n"
                 for s in symbols {
                     let container = s.container.map { " in \($0)" } ?? ""
@@ -112,62 +111,96 @@ struct IndexCommand: ParsableCommand {
     }
 }
 
+/// A JSON value, built without `Any` so that printing a large one (`quorum index --format json`) costs no
+/// dynamic casts.
+enum JSONValue {
+    /// Members in any order (printed sorted by key); keys are distinct.
+    case object([(String, JSONValue)])
+    case array([JSONValue]), string(String), int(Int), double(Double), bool(Bool), null
+
+    /// The value of what `JSONSerialization` accepts: dictionaries with string keys, arrays, strings, numbers,
+    /// booleans and `NSNull` (anything else becomes null).
+    init(_ value: Any) {
+        switch value {
+        case let v as JSONValue: self = v
+        case let d as [String: Any]: self = .object(d.map { ($0.key, JSONValue($0.value)) })
+        case let a as [Any]: self = .array(a.map(JSONValue.init))
+        case let s as String: self = .string(s)
+        case let b as Bool: self = .bool(b)
+        case let i as Int: self = .int(i)
+        case let x as Double: self = .double(x)
+        default: self = .null
+        }
+    }
+}
+
 /// Prints a JSON value to stdout: sorted keys and two-space indentation, so output is stable and diffable.
 ///
 /// Hand-written because Foundation's `JSONSerialization` with sorted keys took a third of `quorum index
 /// --format json` on a 6000-file tree. Accepts what `JSONSerialization` accepts: dictionaries with string
 /// keys, arrays, strings, numbers, booleans and `NSNull`.
 func printJSON(_ object: Any) throws {
-    var out = ""
-    out.reserveCapacity(1 << 16)
-    writeJSON(object, indent: 0, into: &out)
-    out += "\n"
-    FileHandle.standardOutput.write(Data(out.utf8))
+    printJSON(JSONValue(object))
 }
 
-private func writeJSON(_ value: Any, indent: Int, into out: inout String) {
-    let pad = String(repeating: " ", count: indent + 2), close = String(repeating: " ", count: indent)
+func printJSON(_ value: JSONValue) {
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 16)
+    writeJSON(value, indent: 0, into: &out)
+    out.append(UInt8(ascii: "\n"))
+    FileHandle.standardOutput.write(Data(out))
+}
+
+private func writeJSON(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
+    func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
     switch value {
-    case let d as [String: Any]:
-        if d.isEmpty { out += "{}"; return }
-        out += "{\n"
-        for (i, key) in d.keys.sorted().enumerated() {
-            out += pad; writeString(key, into: &out); out += ": "
-            writeJSON(d[key] ?? NSNull(), indent: indent + 2, into: &out)
-            out += i == d.count - 1 ? "\n" : ",\n"
+    case let .object(members):
+        if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
+        out.append(contentsOf: "{\n".utf8)
+        let sorted = members.sorted { $0.0 < $1.0 }
+        for (i, (key, member)) in sorted.enumerated() {
+            pad(indent + 2); writeString(key, into: &out); out.append(contentsOf: ": ".utf8)
+            writeJSON(member, indent: indent + 2, into: &out)
+            out.append(contentsOf: (i == sorted.count - 1 ? "\n" : ",\n").utf8)
         }
-        out += close + "}"
-    case let a as [Any]:
-        if a.isEmpty { out += "[]"; return }
-        out += "[\n"
+        pad(indent); out.append(UInt8(ascii: "}"))
+    case let .array(a):
+        if a.isEmpty { out.append(contentsOf: "[]".utf8); return }
+        out.append(contentsOf: "[\n".utf8)
         for (i, element) in a.enumerated() {
-            out += pad
+            pad(indent + 2)
             writeJSON(element, indent: indent + 2, into: &out)
-            out += i == a.count - 1 ? "\n" : ",\n"
+            out.append(contentsOf: (i == a.count - 1 ? "\n" : ",\n").utf8)
         }
-        out += close + "]"
-    case let s as String: writeString(s, into: &out)
-    case let b as Bool: out += b ? "true" : "false"
-    case let i as Int: out += String(i)
-    case let x as Double: out += x.isFinite ? String(x) : "null"
-    default: out += "null"
+        pad(indent); out.append(UInt8(ascii: "]"))
+    case let .string(s): writeString(s, into: &out)
+    case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case let .int(i): out.append(contentsOf: String(i).utf8)
+    case let .double(x): out.append(contentsOf: (x.isFinite ? String(x) : "null").utf8)
+    case .null: out.append(contentsOf: "null".utf8)
     }
 }
 
-private func writeString(_ s: String, into out: inout String) {
-    out += "\""
+private func writeString(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
     // Most names and paths need no escaping: append them whole.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { out += s; out += "\""; return }
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        out += s.utf8
+        out.append(UInt8(ascii: "\""))
+        return
+    }
+    var escaped = ""
     for scalar in s.unicodeScalars {
         switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
+        case "\"": escaped += "\\\""
+        case "\\": escaped += "\\\\"
+        case "\n": escaped += "\\n"
+        case "\r": escaped += "\\r"
+        case "\t": escaped += "\\t"
+        case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
+        default: escaped.unicodeScalars.append(scalar)
         }
     }
-    out += "\""
+    out += escaped.utf8
+    out.append(UInt8(ascii: "\""))
 }

@@ -18,6 +18,19 @@ public struct Database<K: KeyCodec, V: ValueCodec>: Sendable {
         }
     }
 
+    /// Whether `key` is present, without decoding its value.
+    public func contains(_ txn: some ReadableTransaction, _ key: K.Value) throws -> Bool {
+        var k = K.encode(key)
+        return try k.withUnsafeMutableBytes { kb in
+            var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
+            var mv = MDB_val()
+            let rc = mdb_get(txn.readRaw, dbi, &mk, &mv)
+            if rc == MDB_NOTFOUND { return false }
+            try check(rc, "get \(name)")
+            return true
+        }
+    }
+
     /// Stores `value` under `key`, replacing any (for duplicate-key databases: adding one more value).
     public func put(_ txn: WriteTransaction, _ key: K.Value, _ value: V.Value) throws {
         var k = K.encode(key)

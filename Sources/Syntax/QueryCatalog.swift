@@ -1,15 +1,49 @@
 import Foundation
 
 /// The compiled `tags.scm` and `imports.scm` of one language. Immutable and shared by every worker.
+///
+/// Both files are compiled into one `Query`, so tagging a file walks its tree once; `tagPatterns` and
+/// `importPatterns` say which patterns came from which file.
 public final class LanguageQueries: @unchecked Sendable {
     public let language: Language
-    public let tags: Query?
-    public let imports: Query?
+    /// Both files' patterns, tags first; nil when the language has neither file.
+    public let query: Query?
+    public let tagPatterns: Range<Int>
+    public let importPatterns: Range<Int>
 
-    init(language: Language, tags: Query?, imports: Query?) {
+    /// What each capture id means to the tagger, looked up per capture instead of comparing names.
+    enum Role {
+        case definition(SymbolKind), reference(ReferenceKind)
+        case name, doc, container
+        case statement, module, submodule, importedName
+        case other
+    }
+    let roles: [Role]
+
+    init(language: Language, query: Query?) {
         self.language = language
-        self.tags = tags
-        self.imports = imports
+        self.query = query
+        tagPatterns = query?.patternRanges.first { $0.file == "tags.scm" }?.patterns ?? 0..<0
+        importPatterns = query?.patternRanges.first { $0.file == "imports.scm" }?.patterns ?? 0..<0
+        roles = (query?.captureNames ?? []).map { name in
+            switch name {
+            case "name": return .name
+            case "doc": return .doc
+            case "container": return .container
+            case "import": return .statement
+            case "import.module": return .module
+            case "import.submodule": return .submodule
+            case "import.name": return .importedName
+            default:
+                if name.hasPrefix("definition."), let kind = SymbolKind(rawValue: String(name.dropFirst("definition.".count))) {
+                    return .definition(kind)
+                }
+                if name.hasPrefix("reference."), let kind = ReferenceKind(rawValue: String(name.dropFirst("reference.".count))) {
+                    return .reference(kind)
+                }
+                return .other
+            }
+        }
     }
 }
 
@@ -18,31 +52,72 @@ public final class LanguageQueries: @unchecked Sendable {
 /// A query file may start with `; inherits: <lang>` lines; the named language's file of the same name is then
 /// prepended, so TSX can reuse TypeScript's tags without a copy. Every query is checked against the capture
 /// contract; a broken query is our own bug and is reported as a `SyntaxError`.
+///
+/// Compiling is slow for large grammars (libtree-sitter 0.20.7 analyses every pattern against the parse table:
+/// about 0.3 s for Swift, 20–60 ms for most others), so each language compiles under its own lock, and
+/// `prepare` starts compiling in the background what a run is about to need, while files are being parsed.
 public final class QueryCatalog: @unchecked Sendable {
     public let registry: LanguageRegistry
-    private var cache: [String: Result<LanguageQueries, SyntaxError>] = [:]
+    private var slots: [String: Slot] = [:]
     private let lock = NSLock()
+
+    /// One language's compiled queries: compiled once, under the slot's own lock.
+    private final class Slot: @unchecked Sendable {
+        let lock = NSLock()
+        var result: Result<LanguageQueries, SyntaxError>?
+        /// Set (under the catalog's lock) once a background compile was started.
+        var prepared = false
+    }
 
     public init(registry: LanguageRegistry) { self.registry = registry }
 
-    /// The queries of `language`, compiled on first use.
-    public func queries(for name: String) throws -> LanguageQueries {
+    private func slot(_ name: String) -> Slot {
         lock.lock(); defer { lock.unlock() }
-        if let cached = cache[name] { return try cached.get() }
+        if let slot = slots[name] { return slot }
+        let slot = Slot()
+        slots[name] = slot
+        return slot
+    }
+
+    /// The queries of `language`, compiled on first use (waiting for a compile already under way).
+    public func queries(for name: String) throws -> LanguageQueries {
+        let slot = slot(name)
+        slot.lock.lock(); defer { slot.lock.unlock() }
+        if let cached = slot.result { return try cached.get() }
         let result = Result<LanguageQueries, Error> { try compile(name) }
             .mapError { $0 as? SyntaxError ?? .unknownLanguage(name) }
-        cache[name] = result
+        slot.result = result
         return try result.get()
+    }
+
+    /// The queries of `language` if they are compiled (or failed to), without waiting; nil otherwise.
+    public func compiledQueries(for name: String) -> Result<LanguageQueries, SyntaxError>? {
+        let slot = slot(name)
+        guard slot.lock.try() else { return nil }  // being compiled
+        defer { slot.lock.unlock() }
+        return slot.result
+    }
+
+    /// Starts compiling, in the background, the queries of each language not compiled or started yet.
+    public func prepare(_ names: some Sequence<String>) {
+        for name in Set(names) {
+            let slot = slot(name)
+            let start: Bool = lock.withLock {
+                defer { slot.prepared = true }
+                return !slot.prepared
+            }
+            if start { DispatchQueue.global(qos: .userInitiated).async { _ = try? self.queries(for: name) } }
+        }
     }
 
     private func compile(_ name: String) throws -> LanguageQueries {
         let language = try registry.language(named: name)
-        var compiled: [String: Query] = [:]
+        var segments: [Query.Segment] = []
         for (file, captures) in CaptureContract.queryFiles {
             guard let text = try source(of: file, language: name, depth: 0) else { continue }
-            compiled[file] = try Query(language: language, source: text, fileName: file, allowedCaptures: captures)
+            segments.append(Query.Segment(fileName: file, source: text, allowedCaptures: captures))
         }
-        return LanguageQueries(language: language, tags: compiled["tags.scm"], imports: compiled["imports.scm"])
+        return LanguageQueries(language: language, query: segments.isEmpty ? nil : try Query(language: language, segments: segments))
     }
 
     /// The text of `file` for `language` with its inherited files prepended, or nil when there is none.

@@ -1,3 +1,4 @@
+import CTreeSitter
 import Foundation
 
 /// A span of source in UTF-8 bytes and zero-based (row, byte column) points.
@@ -11,8 +12,11 @@ public struct TextRange: Hashable, Sendable, Codable {
         self.startByte = startByte; self.endByte = endByte; self.start = start; self.end = end
     }
 
-    public init(_ node: Node) {
-        self.init(startByte: node.startByte, endByte: node.endByte, start: node.startPoint, end: node.endPoint)
+    public init(_ node: Node) { self.init(node.raw) }
+
+    init(_ node: TSNode) {
+        self.init(startByte: Int(ts_node_start_byte(node)), endByte: Int(ts_node_end_byte(node)),
+                  start: SyntaxPoint(ts_node_start_point(node)), end: SyntaxPoint(ts_node_end_point(node)))
     }
 
     public func contains(_ other: TextRange) -> Bool { startByte <= other.startByte && other.endByte <= endByte }
@@ -95,37 +99,97 @@ public struct Tagger {
 
     public func tags(_ tree: Tree, queries: LanguageQueries) -> FileTags {
         var result = FileTags()
-        if let tags = queries.tags { collectTags(tree, query: tags, into: &result) }
-        if let imports = queries.imports { result.imports = collectImports(tree, query: imports) }
-        return result
-    }
-
-    private func collectTags(_ tree: Tree, query: Query, into result: inout FileTags) {
-        var defsByNode: [Range<Int>: (pattern: Int, tag: DefinitionTag, explicitContainer: String?)] = [:]
-        var refsByName: [Range<Int>: (pattern: Int, tag: ReferenceTag)] = [:]
-        for match in cursor.matches(query, in: tree.rootNode) {
-            guard let nameNode = match.capture("name")?.node else { continue }
-            let name = nameNode.text
-            guard !name.isEmpty else { continue }
-            for capture in match.captures {
-                if capture.name.hasPrefix("definition."),
-                   let kind = SymbolKind(rawValue: String(capture.name.dropFirst("definition.".count))) {
-                    // Keyed by the name: `int x, y;` is one node defining two fields.
-                    let key = nameNode.byteRange
-                    if let existing = defsByNode[key], existing.pattern <= match.patternIndex { continue }
-                    let doc = match.capture("doc").map { Tagger.cleanDoc($0.node.text) }
-                    let tag = DefinitionTag(name: name, kind: kind, range: TextRange(capture.node),
-                                            selectionRange: TextRange(nameNode), parent: nil, container: nil, doc: doc)
-                    defsByNode[key] = (match.patternIndex, tag, match.capture("container")?.node.text)
-                } else if capture.name.hasPrefix("reference."),
-                          let kind = ReferenceKind(rawValue: String(capture.name.dropFirst("reference.".count))) {
-                    let key = nameNode.byteRange
-                    if let existing = refsByName[key], existing.pattern <= match.patternIndex { continue }
-                    refsByName[key] = (match.patternIndex,
-                                       ReferenceTag(name: name, kind: kind, range: TextRange(nameNode), enclosing: nil))
+        guard let query = queries.query else { return result }
+        var tags = TagCollector()
+        var imports = ImportCollector()
+        let roles = queries.roles
+        tree.source.withUnsafeBufferPointer { source in
+            cursor.forEachMatch(query, in: tree.rootNode) { pattern, captures in
+                if queries.tagPatterns.contains(pattern) {
+                    tags.add(pattern: pattern, captures: captures, roles: roles, source: source)
+                } else if queries.importPatterns.contains(pattern) {
+                    imports.add(captures: captures, roles: roles, source: source)
                 }
             }
         }
+        finishTags(tags, into: &result)
+        result.imports = imports.order.compactMap { imports.byStatement[$0] }
+        return result
+    }
+
+    /// Definitions and references of one file, keyed by their name's byte range, as the matches arrive.
+    private struct TagCollector {
+        var defsByNode: [Range<Int>: (pattern: Int, tag: DefinitionTag, explicitContainer: String?)] = [:]
+        var refsByName: [Range<Int>: (pattern: Int, tag: ReferenceTag)] = [:]
+
+        mutating func add(pattern: Int, captures: UnsafeBufferPointer<TSQueryCapture>, roles: [LanguageQueries.Role],
+                          source: UnsafeBufferPointer<UInt8>) {
+            guard let nameNode = captures.first(where: { roles[Int($0.index)].isName })?.node else { return }
+            let key = Int(ts_node_start_byte(nameNode))..<Int(ts_node_end_byte(nameNode))
+            guard !key.isEmpty else { return }
+            var name: String?
+            for capture in captures {
+                switch roles[Int(capture.index)] {
+                case let .definition(kind):
+                    // Keyed by the name: `int x, y;` is one node defining two fields.
+                    if let existing = defsByNode[key], existing.pattern <= pattern { continue }
+                    let text = name ?? Tagger.text(nameNode, source)
+                    name = text
+                    guard !text.isEmpty else { return }
+                    let doc = captures.first { roles[Int($0.index)].isDoc }.map { Tagger.cleanDoc(Tagger.text($0.node, source)) }
+                    let container = captures.first { roles[Int($0.index)].isContainer }.map { Tagger.text($0.node, source) }
+                    let tag = DefinitionTag(name: text, kind: kind, range: TextRange(capture.node),
+                                            selectionRange: TextRange(nameNode), parent: nil, container: nil, doc: doc)
+                    defsByNode[key] = (pattern, tag, container)
+                case let .reference(kind):
+                    if let existing = refsByName[key], existing.pattern <= pattern { continue }
+                    let text = name ?? Tagger.text(nameNode, source)
+                    name = text
+                    guard !text.isEmpty else { return }
+                    refsByName[key] = (pattern, ReferenceTag(name: text, kind: kind, range: TextRange(nameNode), enclosing: nil))
+                default:
+                    continue
+                }
+            }
+        }
+    }
+
+    /// Import statements of one file in the order they were first matched; a statement matched by several
+    /// patterns (or once per imported name) collects all its names.
+    private struct ImportCollector {
+        var byStatement: [Range<Int>: ImportTag] = [:]
+        var order: [Range<Int>] = []
+
+        mutating func add(captures: UnsafeBufferPointer<TSQueryCapture>, roles: [LanguageQueries.Role],
+                          source: UnsafeBufferPointer<UInt8>) {
+            guard let statement = captures.first(where: { roles[Int($0.index)].isStatement })?.node else { return }
+            let module = captures.first { roles[Int($0.index)].isModule }
+                ?? captures.first { roles[Int($0.index)].isSubmodule }
+            guard let module else { return }
+            let key = Int(ts_node_start_byte(statement))..<Int(ts_node_end_byte(statement))
+            let names = captures.filter { roles[Int($0.index)].isImportedName }.map { Tagger.text($0.node, source) }
+            if var existing = byStatement[key] {
+                existing.names.append(contentsOf: names.filter { !existing.names.contains($0) })
+                byStatement[key] = existing
+            } else {
+                order.append(key)
+                byStatement[key] = ImportTag(module: Tagger.text(module.node, source),
+                                             isSubmodule: roles[Int(module.index)].isSubmodule,
+                                             names: names, range: TextRange(statement), moduleRange: TextRange(module.node))
+            }
+        }
+    }
+
+    /// A node's source text (UTF-8, invalid sequences repaired), as `Node.text` gives it.
+    static func text(_ node: TSNode, _ source: UnsafeBufferPointer<UInt8>) -> String {
+        let lo = min(Int(ts_node_start_byte(node)), source.count)
+        let hi = min(max(Int(ts_node_end_byte(node)), lo), source.count)
+        return String(decoding: UnsafeBufferPointer(rebasing: source[lo..<hi]), as: UTF8.self)
+    }
+
+    private func finishTags(_ collected: TagCollector, into result: inout FileTags) {
+        let defsByNode = collected.defsByNode
+        let refsByName = collected.refsByName
         // Document order; an enclosing definition sorts before what it encloses.
         let ordered = defsByNode.values.sorted {
             ($0.tag.range.startByte, -$0.tag.range.endByte, $0.tag.selectionRange.startByte)
@@ -161,29 +225,56 @@ public struct Tagger {
         result.references = refs
     }
 
-    private func collectImports(_ tree: Tree, query: Query) -> [ImportTag] {
-        var byStatement: [Range<Int>: ImportTag] = [:]
-        var order: [Range<Int>] = []
-        for match in cursor.matches(query, in: tree.rootNode) {
-            guard let statement = match.capture("import")?.node else { continue }
-            let module = match.capture("import.module") ?? match.capture("import.submodule")
-            guard let module else { continue }
-            let key = statement.byteRange
-            let names = match.captures.filter { $0.name == "import.name" }.map { $0.node.text }
-            if var existing = byStatement[key] {
-                existing.names.append(contentsOf: names.filter { !existing.names.contains($0) })
-                byStatement[key] = existing
-            } else {
-                order.append(key)
-                byStatement[key] = ImportTag(module: module.node.text, isSubmodule: module.name == "import.submodule",
-                                             names: names, range: TextRange(statement), moduleRange: TextRange(module.node))
-            }
+    /// A doc comment or docstring without its quotes and comment markers, at most 500 characters.
+    ///
+    /// ASCII text (nearly every docstring) takes a path over bytes that gives the same result as the general
+    /// one, `cleanDocUnicode`, without Foundation's trimming, which cost as much as the docstring query itself.
+    static func cleanDoc(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return cleanDocUnicode(text) }
+        let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func trimmed(_ s: ArraySlice<UInt8>, _ strip: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+            var s = s
+            while let f = s.first, strip(f) { s.removeFirst() }
+            while let l = s.last, strip(l) { s.removeLast() }
+            return s
         }
-        return order.compactMap { byStatement[$0] }
+        // Lines end at "\n" but not inside "\r\n", which Swift counts as one character (so `split` keeps it).
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        for i in bytes.indices where bytes[i] == lf && (i == 0 || bytes[i - 1] != cr) {
+            lines.append(bytes[start..<i])
+            start = i + 1
+        }
+        lines.append(bytes[start...])
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for (n, raw) in lines.enumerated() {
+            var l = trimmed(raw, isBlank)
+            for marker in Tagger.docPrefixes where l.starts(with: marker) { l = l.dropFirst(marker.count); break }
+            for marker in Tagger.docSuffixes where l.count >= marker.count && l.suffix(marker.count).elementsEqual(marker) {
+                l = l.dropLast(marker.count); break
+            }
+            if n > 0 { out.append(lf) }
+            out.append(contentsOf: trimmed(l, isBlank))
+        }
+        // Whitespace and newlines as `CharacterSet.whitespacesAndNewlines` has them in ASCII.
+        let result = trimmed(out[...]) { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        // At most 500 characters, "\r\n" counting as one.
+        var end = result.startIndex, count = 0
+        while end < result.endIndex, count < 500 {
+            end += (result[end] == cr && end + 1 < result.endIndex && result[end + 1] == lf) ? 2 : 1
+            count += 1
+        }
+        return String(decoding: result[..<end], as: UTF8.self)
     }
 
-    /// A doc comment or docstring without its quotes and comment markers, at most 500 characters.
-    static func cleanDoc(_ text: String) -> String {
+    static let docPrefixes = ["///", "//", "/**", "/*", "*/", "#", "*", "\"\"\"", "'''"].map { Array($0.utf8) }
+    static let docSuffixes = ["*/", "\"\"\"", "'''"].map { Array($0.utf8) }
+
+    /// `cleanDoc` for any text: Unicode whitespace, Swift characters.
+    static func cleanDocUnicode(_ text: String) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
@@ -198,4 +289,14 @@ public struct Tagger {
         let joined = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         return String(joined.prefix(500))
     }
+}
+
+extension LanguageQueries.Role {
+    var isName: Bool { if case .name = self { return true }; return false }
+    var isDoc: Bool { if case .doc = self { return true }; return false }
+    var isContainer: Bool { if case .container = self { return true }; return false }
+    var isStatement: Bool { if case .statement = self { return true }; return false }
+    var isModule: Bool { if case .module = self { return true }; return false }
+    var isSubmodule: Bool { if case .submodule = self { return true }; return false }
+    var isImportedName: Bool { if case .importedName = self { return true }; return false }
 }

@@ -57,7 +57,8 @@ public struct FileScanner {
 
     /// Every indexable file under `roots`, sorted by path, and the files left out with their reasons.
     /// Files that cannot be read are skipped, never thrown: a workspace always scans.
-    public func scan(roots: [String]) -> (files: [ScannedFile], skipped: [SkippedFile]) {
+    /// `found` is called with each file as the walk finds it (before the sort), so a caller can start work early.
+    public func scan(roots: [String], found: ((ScannedFile) -> Void)? = nil) -> (files: [ScannedFile], skipped: [SkippedFile]) {
         var files: [ScannedFile] = []
         var skipped: [SkippedFile] = []
         let realRoots = roots.map { FileScanner.realPath($0) }
@@ -67,31 +68,37 @@ public struct FileScanner {
                 base = base.pushing(Gitignore(base: "", text: text))
             }
             walk(root: root, realRoots: realRoots, rootReal: realRoot, relative: "", ignores: base,
-                 files: &files, skipped: &skipped)
+                 files: &files, skipped: &skipped, found: found)
         }
         files.sort { $0.path < $1.path }
         return (files, skipped)
     }
 
     private func walk(root: String, realRoots: [String], rootReal: String, relative: String, ignores: IgnoreStack,
-                      files: inout [ScannedFile], skipped: inout [SkippedFile]) {
+                      files: inout [ScannedFile], skipped: inout [SkippedFile], found: ((ScannedFile) -> Void)?) {
         let dir = relative.isEmpty ? root : root + "/" + relative
         var ignores = ignores
         if options.useGitignore, let text = try? String(contentsOfFile: dir + "/.gitignore", encoding: .utf8) {
             ignores = ignores.pushing(Gitignore(base: relative, text: text))
         }
-        let fm = FileManager.default
-        guard let entries = try? fm.contentsOfDirectory(atPath: dir) else { return }
-        for name in entries.sorted() {
+        guard let entries = FileScanner.directoryEntries(dir) else { return }
+        for (name, entryType) in entries.sorted(by: { $0.name < $1.name }) {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let full = root + "/" + rel
-            guard let attrs = try? fm.attributesOfItem(atPath: full), let type = attrs[.type] as? FileAttributeType else {
-                continue
+            // Only files in an indexed language need their size and time, so only they cost a stat; the
+            // directory entry's type does for the rest (when the file system reports it).
+            let language = language(for: name)
+            var info: FileInfo?
+            var type = entryType
+            if type == .unknown || (type == .regular && language != nil) {
+                guard let s = FileScanner.fileInfo(full) else { continue }
+                info = s
+                type = s.type
             }
-            if type == .typeSymbolicLink {
+            if type == .symlink {
                 // Never followed. A link into the workspace would index its target twice (the target is
                 // indexed at its real path); a link out of it would index someone else's files.
-                if language(for: name) != nil || isDirectory(full) {
+                if language != nil || isDirectory(full) {
                     let target = FileScanner.realPath(full)
                     let inside = realRoots.contains { target == $0 || target.hasPrefix($0 + "/") }
                     skipped.append(SkippedFile(path: full, reason: inside ? "symlink to \(target), indexed there"
@@ -99,31 +106,83 @@ public struct FileScanner {
                 }
                 continue
             }
-            let isDir = type == .typeDirectory
+            let isDir = type == .directory
             if ignores.isIgnored(rel, isDirectory: isDir) { continue }
             if isDir {
                 walk(root: root, realRoots: realRoots, rootReal: rootReal, relative: rel, ignores: ignores,
-                     files: &files, skipped: &skipped)
+                     files: &files, skipped: &skipped, found: found)
                 continue
             }
-            guard type == .typeRegular, let language = language(for: name) else { continue }
-            let size = (attrs[.size] as? NSNumber)?.intValue ?? 0
-            let mtime = (attrs[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            if size > options.maxFileSize {
-                skipped.append(SkippedFile(path: full, reason: "larger than \(options.maxFileSize) bytes (\(size))"))
+            guard type == .regular, let language, let info else { continue }
+            if info.size > options.maxFileSize {
+                skipped.append(SkippedFile(path: full, reason: "larger than \(options.maxFileSize) bytes (\(info.size))"))
                 continue
             }
             if let reason = FileScanner.generatedName(name) {
                 skipped.append(SkippedFile(path: full, reason: reason))
                 continue
             }
-            files.append(ScannedFile(path: full, root: root, language: language, size: size, mtime: mtime))
+            let file = ScannedFile(path: full, root: root, language: language, size: info.size, mtime: info.mtime)
+            files.append(file)
+            found?(file)
         }
     }
 
     private func isDirectory(_ path: String) -> Bool {
         var isDir: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    enum EntryType { case regular, directory, symlink, other, unknown }
+
+    /// What `lstat` says about a path: the link itself, never its target.
+    struct FileInfo {
+        var type: EntryType
+        var size: Int
+        /// Seconds since 1970, computed as Foundation's `attributesOfItem` computes `.modificationDate`, so both
+        /// give the same number for the same file (stored rows are trusted when size and time match).
+        var mtime: Double
+    }
+
+    /// `lstat` of `path`, nil when it fails. The scanner calls it once per source file: Foundation's
+    /// `attributesOfItem` also looks up owner and group names and extended attributes, which cost more than the stat.
+    static func fileInfo(_ path: String) -> FileInfo? {
+        var s = stat()
+        guard lstat(path, &s) == 0 else { return nil }
+        let type: EntryType
+        switch s.st_mode & S_IFMT {
+        case S_IFREG: type = .regular
+        case S_IFDIR: type = .directory
+        case S_IFLNK: type = .symlink
+        default: type = .other
+        }
+        let seconds = Double(s.st_mtim.tv_sec) - Date.timeIntervalBetween1970AndReferenceDate
+        let mtime = Date(timeIntervalSinceReferenceDate: seconds + Double(s.st_mtim.tv_nsec) / 1.0e9).timeIntervalSince1970
+        return FileInfo(type: type, size: Int(s.st_size), mtime: mtime)
+    }
+
+    /// The names in a folder (without `.` and `..`) and the types the directory entries give, nil when the
+    /// folder cannot be read.
+    static func directoryEntries(_ path: String) -> [(name: String, type: EntryType)]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        var entries: [(name: String, type: EntryType)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let type: EntryType
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): type = .regular
+            case Int32(DT_DIR): type = .directory
+            case Int32(DT_LNK): type = .symlink
+            case Int32(DT_UNKNOWN): type = .unknown
+            default: type = .other
+            }
+            entries.append((name, type))
+        }
+        return entries
     }
 
     /// Lock files and minified or generated files recognisable by name.
@@ -138,20 +197,53 @@ public struct FileScanner {
                        ".g.dart", ".designer.cs"] where lower.hasSuffix(suffix) {
             return "generated (\(suffix))"
         }
-        if lower.contains(".generated.") { return "generated (name)" }
+        if Array(lower.utf8).containsSubsequence(Array(".generated.".utf8)) { return "generated (name)" }
         return nil
     }
 
+    /// Markers of generated code, looked for (ASCII case-insensitively) in a file's first 600 bytes.
+    static let generatedMarkers = ["@generated", "do not edit", "code generated by", "auto-generated", "autogenerated"]
+
     /// Why the content should not be indexed: binary (a NUL in the first 8 KB) or a generated-code header.
+    ///
+    /// Runs on every file of a scan, so it works on bytes: Foundation's `String.contains` went through
+    /// CFString and cost a sixth of the indexing time of a small-file workspace.
     public static func contentSkipReason(_ bytes: [UInt8]) -> String? {
-        let head = bytes.prefix(8192)
-        if head.contains(0) { return "binary (NUL byte in the first 8 KB)" }
-        let text = String(decoding: bytes.prefix(600), as: UTF8.self).lowercased()
-        for marker in ["@generated", "do not edit", "code generated by", "auto-generated", "autogenerated"]
-            where text.contains(marker) {
+        let hasNUL = bytes.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 0, min(b.count, 8192)) != nil } ?? false }
+        if hasNUL { return "binary (NUL byte in the first 8 KB)" }
+        // ASCII-lowercased: the markers are ASCII, and other bytes never lowercase into them.
+        let head = bytes.prefix(600).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for marker in generatedMarkers where head.containsSubsequence(Array(marker.utf8)) {
             return "generated (header says \"\(marker)\")"
         }
         return nil
+    }
+
+    /// A file's bytes, read straight into an array (nil when it cannot be read). The scan reads every new or
+    /// changed file; `FileManager.contents(atPath:)` built a `Data` first, which was then copied again.
+    static func readBytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var s = stat()
+        guard fstat(fd, &s) == 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: max(Int(s.st_size), 0))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
+            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return read(fd, base + filled, buffer.count - filled)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
     }
 
     /// The path with symlinks resolved and `.`/`..` removed.
@@ -159,5 +251,28 @@ public struct FileScanner {
         guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` occurs in the array, compared byte for byte (no Unicode or locale rules).
+    func containsSubsequence(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= count else { return false }
+        return withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = hay.count - n.count
+                while i <= last {
+                    if hay[i] == first {
+                        var j = 1
+                        while j < n.count, hay[i + j] == n[j] { j += 1 }
+                        if j == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -11,6 +11,19 @@ public struct GitignoreRule: Sendable {
     public let negated: Bool
     public let directoryOnly: Bool
     private let regex: NSRegularExpression
+    /// The same test without the regex for the common shapes (`name`, `*.ext`, `/path`): the scanner asks
+    /// every rule about every entry, and a regex match costs a conversion to UTF-16 each time.
+    private let simple: SimpleMatch?
+
+    /// Rules whose regex is equivalent to a byte comparison. Bytes, like the regex, compare literally.
+    private enum SimpleMatch: Sendable {
+        /// Unanchored literal: the path is the name or ends with `/name`.
+        case name([UInt8])
+        /// Unanchored `*<literal>`: the last component ends with the literal.
+        case lastComponentSuffix([UInt8])
+        /// Anchored literal: the whole path.
+        case path([UInt8])
+    }
 
     /// Parses one line; nil for blank lines, comments and patterns that do not compile.
     public init?(line raw: String) {
@@ -35,11 +48,33 @@ public struct GitignoreRule: Sendable {
         self.negated = negated
         self.directoryOnly = directoryOnly
         self.regex = regex
+        let special: Set<Character> = ["*", "?", "[", "\\"]
+        if !line.contains(where: special.contains) {
+            simple = anchored ? .path(Array(line.utf8)) : .name(Array(line.utf8))
+        } else if !anchored, line.hasPrefix("*"), !line.dropFirst().contains(where: special.contains) {
+            simple = .lastComponentSuffix(Array(line.dropFirst().utf8))
+        } else {
+            simple = nil
+        }
     }
 
     /// Whether the rule matches `path` (relative to the rule's folder, no leading slash).
     public func matches(_ path: String, isDirectory: Bool) -> Bool {
         if directoryOnly && !isDirectory { return false }
+        if let simple {
+            let bytes = path.utf8
+            switch simple {
+            case let .path(literal):
+                return bytes.elementsEqual(literal)
+            case let .name(literal):
+                return bytes.elementsEqual(literal)
+                    || (bytes.count > literal.count && bytes.suffix(literal.count).elementsEqual(literal)
+                        && bytes.dropLast(literal.count).last == UInt8(ascii: "/"))
+            case let .lastComponentSuffix(literal):
+                let last = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last ?? bytes[...]
+                return last.count >= literal.count && last.suffix(literal.count).elementsEqual(literal)
+            }
+        }
         return regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
     }
 

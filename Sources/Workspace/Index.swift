@@ -62,6 +62,10 @@ public final class Index: @unchecked Sendable {
     private let updateLock = NSLock()
     private let editLock = NSLock()
     private var documents: [String: Tree] = [:]
+    /// Counts single-file changes (edits, file updates, removals); `lastChange` holds the count at each
+    /// path's latest one. A scan batch skips a file changed this way after the scan read it (see `applyScanBatch`).
+    private var changeCount: UInt64 = 0
+    private var lastChange: [String: UInt64] = [:]
     private lazy var interactiveWorker = AnalysisWorker(catalog: catalog)
     private let cancelFlag = ManagedAtomicFlag()
     var cancelFlagValue: Bool { cancelFlag.get() }
@@ -110,16 +114,22 @@ public final class Index: @unchecked Sendable {
         cancelFlag.set(false)
         let started = Date()
         var report = IndexReport()
-        let scanner = FileScanner(options: options.scan, registry: registry, languages: languages)
-        let (scanned, skipped) = scanner.scan(roots: roots)
-        report.total = scanned.count
-        report.skipped = skipped
-        for s in skipped { options.log?("skipped \(s.path): \(s.reason)") }
         let stored: [String: FileRecord] = try store.env.read { txn in
             var map: [String: FileRecord] = [:]
             try store.files.scan(txn) { key, value in map[key] = value; return true }
             return map
         }
+        // Queries compile slowly for some grammars: the walk starts compiling those of the languages whose files
+        // may need parsing (not known unchanged by size and time) as soon as it meets them.
+        var languagesToParse: Set<String> = []
+        let scanner = FileScanner(options: options.scan, registry: registry, languages: languages)
+        let (scanned, skipped) = scanner.scan(roots: roots) { file in
+            if let old = stored[file.path], old.size == file.size, old.mtime == file.mtime, old.language == file.language { return }
+            if languagesToParse.insert(file.language).inserted { self.catalog.prepare([file.language]) }
+        }
+        report.total = scanned.count
+        report.skipped = skipped
+        for s in skipped { options.log?("skipped \(s.path): \(s.reason)") }
         let previousSet = Set(stored.keys)
         let open = openDocumentPaths()
         layout = WorkspaceLayout(roots: roots, files: scanned.map(\.path) + open)
@@ -210,10 +220,30 @@ public final class Index: @unchecked Sendable {
         return documents[path] != nil
     }
 
+    /// The count of single-file changes so far; a scan notes it before reading a file.
+    func singleFileChangeCount() -> UInt64 {
+        editLock.lock(); defer { editLock.unlock() }
+        return changeCount
+    }
+
+    /// Writes a scan's batch in one transaction, without the files the editor owns or changed since the scan
+    /// read them: an open document's rows come from its buffer, and a file updated or removed by a single-file
+    /// operation after `readAt` has newer rows than the scan's. Holding the edit lock orders the batch with those
+    /// operations: each runs wholly before it (and is seen here) or after it (and replaces its rows).
+    func applyScanBatch(_ batch: [(path: String, readAt: UInt64, change: IndexStore.Change)]) throws {
+        editLock.lock(); defer { editLock.unlock() }
+        try store.apply(batch.compactMap { item in
+            if documents[item.path] != nil { return nil }
+            if let changed = lastChange[item.path], changed > item.readAt { return nil }
+            return item.change
+        })
+    }
+
     /// Analyses and stores one file. `keepTree` makes it an open document (edits own it from now on); a file
     /// that is already open keeps its tree up to date either way.
     private func write(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree?,
                        keepTree: Bool) throws {
+        noteChange(path)
         let wasPresent = layout.contains(path)
         switch interactiveWorker.analyse(path: path, language: language, bytes: bytes, mtime: mtime, previous: previous) {
         case let .skipped(reason):
@@ -228,7 +258,14 @@ public final class Index: @unchecked Sendable {
         }
     }
 
+    /// Called with the edit lock held.
+    private func noteChange(_ path: String) {
+        changeCount += 1
+        lastChange[path] = changeCount
+    }
+
     private func removeLocked(_ path: String) throws {
+        noteChange(path)
         documents[path] = nil
         try store.remove(path: path)
         if layout.setPresent(path, false) { try relinkAll() }
@@ -252,10 +289,12 @@ public final class Index: @unchecked Sendable {
             }
             return rows
         }
+        var changes: [(path: String, imports: [ImportRow])] = []
         for (path, language, imports) in all {
             let resolved = ImportResolution.resolve(imports, file: path, language: language, layout: layout)
-            if resolved != imports { try store.relink(path: path, imports: resolved) }
+            if resolved != imports { changes.append((path, resolved)) }
         }
+        try store.relink(changes)
     }
 
     /// A path relative to the root containing it (absolute when outside every root).

@@ -13,6 +13,18 @@ extension Index {
         }
     }
 
+    /// Every indexed file with its definitions, by path, read in one transaction (what `quorum index` prints).
+    public func filesWithSymbols() throws -> [(file: FileRecord, symbols: [SymbolRow])] {
+        try store.env.read { txn in
+            var out: [(file: FileRecord, symbols: [SymbolRow])] = []
+            try store.files.scan(txn) { path, record in
+                out.append((record, try store.symbols.get(txn, path) ?? []))
+                return true
+            }
+            return out
+        }
+    }
+
     public func file(_ path: String) throws -> FileRecord? {
         try store.env.read { txn in try store.files.get(txn, absolutePath(path)) }
     }
@@ -131,7 +143,7 @@ extension Index {
     }
 
     /// Consistency problems of the store (empty when sound): every file has its symbol, occurrence and
-    /// import rows; every `names` and `deps` key belongs to an indexed file and agrees with its rows.
+    /// import rows; every `names`, `refnames` and `deps` key belongs to an indexed file and agrees with its rows.
     /// Used by the crash test; cheap enough for a `--verify` flag.
     public func verify() throws -> [String] {
         try store.env.read { txn in
@@ -158,6 +170,20 @@ extension Index {
             }
             for (path, count) in symbolCounts where nameCounts[path, default: 0] != count {
                 problems.append("\(path): \(count) symbols but \(nameCounts[path, default: 0]) names rows")
+            }
+            // refnames holds exactly the distinct referenced names of each file.
+            var referenced: [String: Set<String>] = [:]
+            for path in records.keys { referenced[path] = Set((try store.occurrences.get(txn, path) ?? []).map(\.name)) }
+            var refCounts: [String: Int] = [:]
+            try store.refNames.scan(txn) { key, _ in
+                let parts = IndexStore.split(key)
+                let name = IndexStore.string(parts.first ?? []), path = parts.count >= 2 ? IndexStore.string(parts[1]) : ""
+                if referenced[path]?.contains(name) != true { problems.append("refnames row \(name) for \(path), which does not use it") }
+                refCounts[path, default: 0] += 1
+                return true
+            }
+            for (path, names) in referenced where refCounts[path, default: 0] != names.count {
+                problems.append("\(path): \(names.count) referenced names but \(refCounts[path, default: 0]) refnames rows")
             }
             try store.deps.scan(txn) { key, _ in
                 let parts = IndexStore.split(key)

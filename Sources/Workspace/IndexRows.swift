@@ -91,10 +91,11 @@ public struct FileFacts: Sendable {
 
     /// Call edges: (caller symbol index, callee name), each pair once.
     var calls: [(Int, String)] {
-        var seen = Set<String>()
+        struct Edge: Hashable { var caller: Int, callee: String }
+        var seen = Set<Edge>()
         var out: [(Int, String)] = []
         for o in occurrences where o.kind == .call {
-            guard let caller = o.enclosing, seen.insert("\(caller)\u{0}\(o.name)").inserted else { continue }
+            guard let caller = o.enclosing, seen.insert(Edge(caller: caller, callee: o.name)).inserted else { continue }
             out.append((caller, o.name))
         }
         return out

@@ -2,16 +2,16 @@ import Foundation
 import Storage
 import Syntax
 
-/// The LMDB tables of the index (see ARCHITECTURE.md, "The workspace index") and the one-transaction-per-file writes.
+/// The LMDB tables of the index (see ARCHITECTURE.md, "The workspace index") and their writes, each file's whole.
 ///
 /// Invariant: every table row that belongs to a file is written or removed in the same write transaction as
 /// that file's `files` row, so a reader (or a restart after kill -9) sees each file complete or not at all.
 final class IndexStore: @unchecked Sendable {
-    static let schemaVersion = "2"
+    static let schemaVersion = "3"
 
     let env: Environment
     let meta: Database<StringCodec, StringCodec>
-    let files: Database<StringCodec, JSONCodec<FileRecord>>
+    let files: Database<StringCodec, RowCodec<FileRecord>>
     let symbols: Database<StringCodec, RowArrayCodec<SymbolRow>>
     let names: Database<BytesCodec, UnitCodec>
     let occurrences: Database<StringCodec, RowArrayCodec<OccurrenceRow>>
@@ -30,7 +30,7 @@ final class IndexStore: @unchecked Sendable {
         // drop the last commits, and the index is a cache rebuilt from the sources. `Index.update` syncs at its end.
         env = try Environment(path: path, maxDatabases: 16, mapSize: 1 << 30, noSync: true)
         meta = try env.database("meta", key: StringCodec.self, value: StringCodec.self)
-        files = try env.database("files", key: StringCodec.self, value: JSONCodec<FileRecord>.self)
+        files = try env.database("files", key: StringCodec.self, value: RowCodec<FileRecord>.self)
         symbols = try env.database("symbols", key: StringCodec.self, value: RowArrayCodec<SymbolRow>.self)
         names = try env.database("names", key: BytesCodec.self, value: UnitCodec.self)
         occurrences = try env.database("occurrences", key: StringCodec.self, value: RowArrayCodec<OccurrenceRow>.self)
@@ -60,29 +60,76 @@ final class IndexStore: @unchecked Sendable {
     // MARK: keys
 
     /// Components joined by NUL, which neither names nor paths contain.
-    static func key(_ parts: String...) -> [UInt8] { Array(parts.joined(separator: "\u{0}").utf8) }
+    /// Built byte by byte: a file's write makes one key per definition and per referenced name.
+    static func key(_ parts: String...) -> [UInt8] {
+        var k: [UInt8] = []
+        k.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (n, part) in parts.enumerated() {
+            if n > 0 { k.append(0) }
+            k.append(contentsOf: part.utf8)
+        }
+        return k
+    }
     static func key(_ a: String, _ b: String, _ i: Int) -> [UInt8] {
-        key(a, b) + [0] + withUnsafeBytes(of: UInt32(truncatingIfNeeded: i).bigEndian) { Array($0) }
+        var k: [UInt8] = []
+        k.reserveCapacity(a.utf8.count + b.utf8.count + 6)
+        k.append(contentsOf: a.utf8); k.append(0); k.append(contentsOf: b.utf8); k.append(0)
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: i).bigEndian) { k.append(contentsOf: $0) }
+        return k
     }
     static func split(_ bytes: [UInt8]) -> [[UInt8]] { bytes.split(separator: 0, omittingEmptySubsequences: false).map(Array.init) }
     static func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
     static func index(_ bytes: [UInt8]) -> Int { bytes.suffix(4).reduce(0) { $0 << 8 | Int($1) } }
 
-    // MARK: one file, one transaction
+    // MARK: writes: a file's rows always within one transaction
 
     /// Replaces every row of `facts.record.path` with `facts`, in one transaction.
     func replace(_ facts: FileFacts) throws {
-        // Encoded before taking the (serialised) write transaction, so workers encode in parallel.
-        let encoded = Encoded(symbols: try RowArrayCodec.encode(facts.symbols),
-                              occurrences: try RowArrayCodec.encode(facts.occurrences),
-                              imports: try RowArrayCodec.encode(facts.imports))
-        try env.write { txn in
-            try removeRows(txn, path: facts.record.path)
-            try insertRows(txn, facts, encoded)
+        try apply([.replace(try Prepared(facts))])
+    }
+
+    /// A file's facts with the per-file arrays already encoded.
+    struct Prepared {
+        var facts: FileFacts
+        var symbols, occurrences, imports: [UInt8]
+
+        /// Encodes before the (serialised) write transaction is taken, so workers encode in parallel.
+        init(_ facts: FileFacts) throws {
+            self.facts = facts
+            symbols = try RowArrayCodec.encode(facts.symbols)
+            occurrences = try RowArrayCodec.encode(facts.occurrences)
+            imports = try RowArrayCodec.encode(facts.imports)
         }
     }
 
-    struct Encoded { var symbols, occurrences, imports: [UInt8] }
+    /// One file's update within a batch.
+    enum Change {
+        /// Every row of the file replaced.
+        case replace(Prepared)
+        /// Only the `files` row rewritten (a touched file whose content did not change).
+        case record(FileRecord)
+    }
+
+    /// Applies `changes` in one write transaction. Each file's rows are written whole inside it, so a reader
+    /// sees every file of the batch before or after, never half of one; a scan batches many files per commit
+    /// because a commit costs more than the rows of a small file.
+    func apply(_ changes: [Change]) throws {
+        guard !changes.isEmpty else { return }
+        try env.write { txn in
+            for change in changes {
+                switch change {
+                case let .replace(prepared):
+                    if try files.contains(txn, prepared.facts.record.path) {
+                        try replaceRows(txn, prepared)
+                    } else {
+                        try insertRows(txn, prepared)
+                    }
+                case let .record(record):
+                    try files.put(txn, record.path, record)
+                }
+            }
+        }
+    }
 
     /// Removes every row of `path`, in one transaction. Returns whether the file was indexed.
     @discardableResult
@@ -94,17 +141,79 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    /// Rewrites the resolved targets of one file's imports (after files appeared or disappeared).
-    func relink(path: String, imports newImports: [ImportRow]) throws {
+    /// Rewrites the resolved targets of files' imports (after files appeared or disappeared), in one transaction;
+    /// each file's edges change whole within it.
+    func relink(_ changes: [(path: String, imports: [ImportRow])]) throws {
+        guard !changes.isEmpty else { return }
         try env.write { txn in
-            guard try files.get(txn, path) != nil else { return }
-            try removeEdges(txn, path: path)
-            try imports.put(txn, path, newImports)
-            try insertEdges(txn, path: path, language: try files.get(txn, path)?.language ?? "", imports: newImports)
+            for (path, newImports) in changes {
+                guard let record = try files.get(txn, path) else { continue }
+                try removeEdges(txn, path: path)
+                try imports.put(txn, path, newImports)
+                try insertEdges(txn, path: path, language: record.language, imports: newImports)
+            }
         }
     }
 
-    private func insertRows(_ txn: WriteTransaction, _ f: FileFacts, _ encoded: Encoded) throws {
+    /// Replaces an indexed file's rows by their difference: index keys in both the old and the new rows stay,
+    /// only the others are deleted or added, and the per-file values are rewritten. The result is the one of
+    /// `removeRows` then `insertRows`; an editor's keystroke in a large file changes a handful of keys, not all.
+    private func replaceRows(_ txn: WriteTransaction, _ p: Prepared) throws {
+        let f = p.facts
+        let path = f.record.path
+        // A `names` key is (name, path, index in the array): it changes where the name at an index does.
+        let old = try symbols.get(txn, path) ?? []
+        for i in 0..<max(old.count, f.symbols.count) {
+            let was = i < old.count ? old[i].name : nil, now = i < f.symbols.count ? f.symbols[i].name : nil
+            if was == now { continue }
+            if let was { try names.delete(txn, IndexStore.key(was, path, i)) }
+            if let now { try names.put(txn, IndexStore.key(now, path, i), ()) }
+        }
+
+        let oldReferenced = Set((try occurrences.get(txn, path) ?? []).map(\.name))
+        let newReferenced = Set(f.occurrences.map(\.name))
+        for name in oldReferenced.subtracting(newReferenced) { try refNames.delete(txn, IndexStore.key(name, path)) }
+        for name in newReferenced.subtracting(oldReferenced) { try refNames.put(txn, IndexStore.key(name, path), ()) }
+
+        struct Call: Hashable { var caller: Int, callee: String }
+        var oldCalls: [Call: [UInt8]] = [:]
+        var malformed: [[UInt8]] = []
+        try calls.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
+            let parts = IndexStore.split(key)
+            if parts.count == 3, let caller = Int(IndexStore.string(parts[1])) {
+                oldCalls[Call(caller: caller, callee: IndexStore.string(parts[2]))] = key
+            } else {
+                malformed.append(key)
+            }
+            return true
+        }
+        for key in malformed { try calls.delete(txn, key) }
+        let newCalls = Set(f.calls.map { Call(caller: $0.0, callee: $0.1) })
+        for (call, key) in oldCalls where !newCalls.contains(call) {
+            try calls.delete(txn, key)
+            try callers.delete(txn, IndexStore.key(call.callee, path, call.caller))
+        }
+        for call in newCalls where oldCalls[call] == nil {
+            try calls.put(txn, IndexStore.key(path, "\(call.caller)", call.callee), ())
+            try callers.put(txn, IndexStore.key(call.callee, path, call.caller), ())
+        }
+
+        var oldTargets = Set<String>()
+        try deps.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
+            oldTargets.insert(IndexStore.string(Array(key.dropFirst(path.utf8.count + 1)))); return true
+        }
+        let newTargets = Set(f.imports.flatMap(\.targets))
+        for target in oldTargets.subtracting(newTargets) { try removeEdge(txn, from: path, to: target) }
+        for target in newTargets.subtracting(oldTargets) { try insertEdge(txn, from: path, to: target, language: f.record.language) }
+
+        try files.put(txn, path, f.record)
+        try symbols.put(txn, path, encoded: p.symbols)
+        try occurrences.put(txn, path, encoded: p.occurrences)
+        try imports.put(txn, path, encoded: p.imports)
+    }
+
+    private func insertRows(_ txn: WriteTransaction, _ encoded: Prepared) throws {
+        let f = encoded.facts
         let path = f.record.path
         try files.put(txn, path, f.record)
         try symbols.put(txn, path, encoded: encoded.symbols)
@@ -120,12 +229,14 @@ final class IndexStore: @unchecked Sendable {
     }
 
     private func insertEdges(_ txn: WriteTransaction, path: String, language: String, imports: [ImportRow]) throws {
-        for target in Set(imports.flatMap(\.targets)) {
-            try deps.put(txn, IndexStore.key(path, target), ())
-            try rdeps.put(txn, IndexStore.key(target, path), ())
-            if NodeID.isExternal(target), try externals.get(txn, target) == nil {
-                try externals.put(txn, target, language)
-            }
+        for target in Set(imports.flatMap(\.targets)) { try insertEdge(txn, from: path, to: target, language: language) }
+    }
+
+    private func insertEdge(_ txn: WriteTransaction, from path: String, to target: String, language: String) throws {
+        try deps.put(txn, IndexStore.key(path, target), ())
+        try rdeps.put(txn, IndexStore.key(target, path), ())
+        if NodeID.isExternal(target), try externals.get(txn, target) == nil {
+            try externals.put(txn, target, language)
         }
     }
 
@@ -134,19 +245,24 @@ final class IndexStore: @unchecked Sendable {
         try deps.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
             targets.append(IndexStore.string(Array(key.dropFirst(path.utf8.count + 1)))); return true
         }
-        try deps.deletePrefix(txn, prefix: IndexStore.key(path) + [0])
-        for target in targets {
-            try rdeps.delete(txn, IndexStore.key(target, path))
-            // An external module with no importer left is no longer a node.
-            if NodeID.isExternal(target) {
-                var stillUsed = false
-                try rdeps.scan(txn, prefix: IndexStore.key(target) + [0]) { _, _ in stillUsed = true; return false }
-                if !stillUsed { try externals.delete(txn, target) }
-            }
+        for target in targets { try removeEdge(txn, from: path, to: target) }
+    }
+
+    private func removeEdge(_ txn: WriteTransaction, from path: String, to target: String) throws {
+        try deps.delete(txn, IndexStore.key(path, target))
+        try rdeps.delete(txn, IndexStore.key(target, path))
+        // An external module with no importer left is no longer a node.
+        if NodeID.isExternal(target) {
+            var stillUsed = false
+            try rdeps.scan(txn, prefix: IndexStore.key(target) + [0]) { _, _ in stillUsed = true; return false }
+            if !stillUsed { try externals.delete(txn, target) }
         }
     }
 
     private func removeRows(_ txn: WriteTransaction, path: String) throws {
+        // A file's rows exist only with its `files` row (they are written and removed together), so a new
+        // file has nothing to remove.
+        guard try files.contains(txn, path) else { return }
         if let old = try symbols.get(txn, path) {
             for (i, s) in old.enumerated() { try names.delete(txn, IndexStore.key(s.name, path, i)) }
         }

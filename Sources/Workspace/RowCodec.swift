@@ -27,6 +27,8 @@ struct RowWriter {
     mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
     mutating func optionalString(_ s: String?) { bool(s != nil); if let s { string(s) } }
     mutating func optionalInt(_ v: Int?) { bool(v != nil); if let v { int(v) } }
+    /// The IEEE bits, little-endian: a value read back is the same `Double`, bit for bit.
+    mutating func double(_ v: Double) { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
     mutating func range(_ r: TextRange) {
         for v in [r.startByte, r.endByte, r.start.row, r.start.column, r.end.row, r.end.column] { int(v) }
     }
@@ -64,6 +66,11 @@ struct RowReader {
     mutating func bool() throws -> Bool { try byte() != 0 }
     mutating func optionalString() throws -> String? { try bool() ? try string() : nil }
     mutating func optionalInt() throws -> Int? { try bool() ? try int() : nil }
+    mutating func double() throws -> Double {
+        var bits: UInt64 = 0
+        for i in 0..<8 { bits |= UInt64(try byte()) << (8 * UInt64(i)) }
+        return Double(bitPattern: bits)
+    }
     mutating func range() throws -> TextRange {
         let a = try int(), b = try int(), c = try int(), d = try int(), e = try int(), f = try int()
         return TextRange(startByte: a, endByte: b, start: SyntaxPoint(row: c, column: d), end: SyntaxPoint(row: e, column: f))
@@ -97,6 +104,36 @@ enum RowArrayCodec<T: BinaryRow>: ValueCodec {
         out.reserveCapacity(n)
         for _ in 0..<n { out.append(try T(from: &r)) }
         return out
+    }
+}
+
+/// One `BinaryRow` as one LMDB value (the `files` table's records).
+enum RowCodec<T: BinaryRow>: ValueCodec {
+    static var version: UInt8 { 1 }
+
+    static func encode(_ value: T) throws -> [UInt8] {
+        var w = RowWriter()
+        w.bytes.reserveCapacity(96)
+        w.bytes.append(version)
+        value.write(to: &w)
+        return w.bytes
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> T {
+        var r = RowReader(bytes: bytes)
+        guard try r.byte() == version else { throw StorageError.corruptValue(database: "rows", reason: "unknown row layout") }
+        return try T(from: &r)
+    }
+}
+
+extension FileRecord: BinaryRow {
+    func write(to w: inout RowWriter) {
+        w.string(path); w.string(language); w.string(hash); w.int(size); w.double(mtime); w.int(parseErrors)
+    }
+
+    init(from r: inout RowReader) throws {
+        self.init(path: try r.string(), language: try r.string(), hash: try r.string(), size: try r.int(),
+                  mtime: try r.double(), parseErrors: try r.int())
     }
 }
 

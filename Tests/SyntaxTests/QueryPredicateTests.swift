@@ -40,3 +40,20 @@ final class QueryPredicateTests: XCTestCase {
         XCTAssertThrowsError(try Query(language: language, source: "((identifier) @name (#frobnicate? @name))"))
     }
 }
+
+/// `Tagger.cleanDoc` takes a byte path for ASCII text; it must agree with the general one everywhere.
+final class CleanDocTests: XCTestCase {
+    func testASCIIPathAgreesWithTheUnicodePath() {
+        let pieces = ["\"\"\"", "'''", "///", "//", "/**", "/*", "*/", "*", "#", " ", "  ", "\t", "\n", "\r\n", "\r", "\u{0B}",
+                      "\u{0C}", "word", "x", "Args:", "-", "*/\n", "\"\"\"\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(Tagger.cleanDoc(text), Tagger.cleanDocUnicode(text), text.debugDescription)
+        }
+        let long = "\"\"\"" + String(repeating: "ab\r\n", count: 300) + "\"\"\""
+        XCTAssertEqual(Tagger.cleanDoc(long), Tagger.cleanDocUnicode(long))
+        XCTAssertEqual(Tagger.cleanDoc("\"\"\"Function 3 of module 7.\"\"\""), "Function 3 of module 7.")
+        XCTAssertEqual(Tagger.cleanDoc("/// One.\n/// Two.\n"), "One.\nTwo.")
+    }
+}

@@ -35,6 +35,29 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(g.cycles().first?.count, n)
     }
 
+    /// The store-backed walks (what the editor's dependents/dependencies requests use) agree with the loaded
+    /// graph's, order and depths included, on a project with a cycle, a shared import and an external module.
+    func testStoreWalksAgreeWithTheLoadedGraph() throws {
+        let p = try TestProject([
+            "a.py": "import b\nimport os\n", "b.py": "import c\n", "c.py": "import a\nimport d\n",
+            "d.py": "import os\n", "e.py": "import d\nimport b\n", "lone.py": "x = 1\n",
+        ])
+        let index = try p.index()
+        try index.update()
+        let graph = try index.graph()
+        for node in graph.nodes.map(\.id) {
+            for depth in [1, 2, nil] as [Int?] {
+                XCTAssertEqual(try index.dependents(of: node, maxDepth: depth), graph.dependents(of: node, maxDepth: depth), node)
+                XCTAssertEqual(try index.dependencies(of: node, maxDepth: depth), graph.dependencies(of: node, maxDepth: depth), node)
+            }
+        }
+        for text in ["a.py", p.path("c.py"), "os", "ext:os", "missing.py", "nosuchmodule"] {
+            XCTAssertEqual(try index.nodeID(for: text), index.nodeID(for: text, in: graph), text)
+        }
+        XCTAssertEqual(try index.dependents(of: p.path("d.py"), maxDepth: nil).map { "\(index.relativePath($0.id))@\($0.depth)" },
+                       ["c.py@1", "e.py@1", "b.py@2", "a.py@3"])
+    }
+
     func testRankPrefersImportedFilesAndTheirCalledSymbols() throws {
         let p = try TestProject([
             "main.py": "from util import parse\n\ndef run():\n    return parse()\n",

@@ -101,6 +101,73 @@ final class IncrementalTests: XCTestCase {
         XCTAssertNil(try index.file("new.py"))
     }
 
+    /// The scan writes files in batches, a while after reading them: an editor's edit, a re-read or a removal
+    /// of a file in between must win over the scan's older read of it.
+    func testSingleFileChangesDuringAScanWinOverItsOlderReads() throws {
+        let n = 400
+        let p = try TestProject(Dictionary(uniqueKeysWithValues: (0..<n).map { ("m\($0).py", "def disk_\($0)():\n    pass\n") }))
+        let index = try p.index()
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            do { try index.update() } catch { XCTFail("\(error)") }
+            finished.signal()
+        }
+        var edited: [Int] = [], removed: [Int] = []
+        for i in stride(from: 0, to: n, by: 5) {
+            if i % 3 == 0 {
+                try FileManager.default.removeItem(atPath: p.path("m\(i).py"))
+                try index.removeFile(path: p.path("m\(i).py"))
+                removed.append(i)
+            } else {
+                try index.applyEdit(path: p.path("m\(i).py"), edit: nil, newContents: Array("def buffer_\(i)():\n    pass\n".utf8))
+                edited.append(i)
+            }
+        }
+        finished.wait()
+        for i in edited { XCTAssertEqual(try index.definitionLines("m\(i).py"), ["1 function buffer_\(i)"], "m\(i).py") }
+        for i in removed { XCTAssertNil(try index.file("m\(i).py"), "m\(i).py") }
+        XCTAssertEqual(try index.verify(), [])
+    }
+
+    /// A re-indexed file's rows are replaced by their difference; every index key must come out as a full
+    /// rewrite leaves it: the same file indexed from scratch answers every query the same.
+    func testReplacingRowsByDifferenceEqualsRewritingThem() throws {
+        let others = ["util.py": "def helper():\n    return 1\n\ndef other():\n    return 2\n",
+                      "shapes.py": "class Shape:\n    pass\n"]
+        let versions = [
+            "import os\nfrom util import helper\n\ndef run():\n    return helper()\n",
+            "import os\nimport json\nfrom util import helper, other\n\ndef run():\n    return helper() + other()\n\ndef run2():\n    run()\n",
+            "from shapes import Shape\n\nclass Square(Shape):\n    def area(self):\n        return helper()\n\ndef run():\n    pass\n",
+            "import json\nfrom util import other\n\ndef first():\n    return other()\n\ndef run():\n    return first() + json.dumps(1)\n",
+            "import json\nfrom util import other\n\ndef first():\n    return other()\n\ndef run():\n    return first() + json.dumps(1)\n\ndef last():\n    return run()\n",
+        ]
+        let p = try TestProject(others.merging(["main.py": versions[0]]) { a, _ in a })
+        let edited = try p.index()
+        try edited.update()
+        for v in versions.dropFirst() {
+            try edited.applyEdit(path: p.path("main.py"), edit: nil, newContents: Array(v.utf8))
+        }
+        let q = try TestProject(others.merging(["main.py": versions.last ?? ""]) { a, _ in a })
+        let fresh = try q.index()
+        try fresh.update()
+
+        func summary(_ index: Index) throws -> [String] {
+            var out: [String] = []
+            let g = try index.graph()
+            out += g.nodes.map { "node \(index.displayID($0.id)) \($0.language)" }
+            out += g.edges.map { "edge \(index.displayID($0.from)) -> \(index.displayID($0.to))" }
+            let names = Set(try index.definedNames()).union(["helper", "other", "json", "dumps", "run", "first", "Shape"])
+            for name in names.sorted() {
+                out += try index.definitions(named: name).map { "def \(name) \(index.relativePath($0.path))#\($0.index)" }
+                out += try index.references(to: name).map { "ref \(name) \(index.relativePath($0.path)) \($0.occurrence.range.startByte)" }
+                out += try index.callers(of: name).map { "caller of \(name): \(index.relativePath($0.path))#\($0.index)" }
+            }
+            return out
+        }
+        XCTAssertEqual(try summary(edited), try summary(fresh))
+        XCTAssertEqual(try edited.verify(), [])
+    }
+
     func testCancelledUpdateStopsEarlyAndStaysConsistent() throws {
         let p = try TestProject(Dictionary(uniqueKeysWithValues: (0..<200).map { ("m\($0).py", "def f():\n    pass\n") }))
         let index = try p.index()

@@ -8,20 +8,21 @@ public enum GraphFeatures {
         public var id: String
         public var isExternal: Bool
         public var depth: Int
+        /// The graph node id: the absolute path of a file, `ext:<name>` of an external module.
+        public var nodeID: String
     }
 
-    /// What `path` imports, up to `depth` steps (nil: all).
+    /// What `path` imports, up to `depth` steps (nil: all). Walks the store from `path` without loading the
+    /// whole graph, as the editor asks it of one file at a time.
     public static func dependencies(index: Index, path: String, depth: Int? = 1) throws -> [Neighbour] {
-        let graph = try index.graph()
-        guard let id = index.nodeID(for: path, in: graph) else { return [] }
-        return graph.dependencies(of: id, maxDepth: depth).map { neighbour($0, index) }
+        guard let id = try index.nodeID(for: path) else { return [] }
+        return try index.dependencies(of: id, maxDepth: depth).map { neighbour($0, index) }
     }
 
     /// What imports `path` (a file or an external module name), up to `depth` steps (nil: all).
     public static func dependents(index: Index, path: String, depth: Int? = 1) throws -> [Neighbour] {
-        let graph = try index.graph()
-        guard let id = index.nodeID(for: path, in: graph) else { return [] }
-        return graph.dependents(of: id, maxDepth: depth).map { neighbour($0, index) }
+        guard let id = try index.nodeID(for: path) else { return [] }
+        return try index.dependents(of: id, maxDepth: depth).map { neighbour($0, index) }
     }
 
     public static func cycles(index: Index) throws -> [[String]] {
@@ -41,6 +42,6 @@ public enum GraphFeatures {
     }
 
     private static func neighbour(_ r: DependencyGraph.Reached, _ index: Index) -> Neighbour {
-        Neighbour(id: index.displayID(r.id), isExternal: NodeID.isExternal(r.id), depth: r.depth)
+        Neighbour(id: index.displayID(r.id), isExternal: NodeID.isExternal(r.id), depth: r.depth, nodeID: r.id)
     }
 }

@@ -11,7 +11,7 @@ extension LanguageServer {
 
     private func neighbours(_ found: [GraphFeatures.Neighbour], _ index: Index) -> GraphNeighbours {
         GraphNeighbours(files: found.map {
-            .init(id: $0.id, uri: $0.isExternal ? nil : LanguageServer.uri(ofPath: index.absolutePath($0.id)),
+            .init(id: $0.id, uri: $0.isExternal ? nil : LanguageServer.uri(ofPath: $0.nodeID),
                   external: $0.isExternal, depth: $0.depth)
         })
     }

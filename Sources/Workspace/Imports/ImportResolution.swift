@@ -120,15 +120,20 @@ public final class WorkspaceLayout: @unchecked Sendable {
     func root(of path: String) -> String? { roots.filter { path.hasPrefix($0 + "/") }.max { $0.count < $1.count } }
 
     /// The nearest folder from `path`'s folder up to its root that contains `marker` (a file name).
+    /// Remembered per folder like the other project configuration (`go.mod` contents, crates): every file of a
+    /// package asks, and each answer costs a `stat` per level up to the root.
     func nearest(_ marker: String, from path: String) -> String? {
         guard let root = root(of: path) else { return nil }
-        var dir = (path as NSString).deletingLastPathComponent
-        while dir.hasPrefix(root) {
-            if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
-            if dir == root { break }
-            dir = (dir as NSString).deletingLastPathComponent
+        let start = path.directory
+        return memoized("nearest:\(marker)\u{0}\(start)") { () -> String? in
+            var dir = start
+            while dir.hasPrefix(root) {
+                if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
+                if dir == root { break }
+                dir = dir.directory
+            }
+            return nil
         }
-        return nil
     }
 
     /// The first candidate that is an indexed file.
@@ -142,7 +147,7 @@ private struct Box<T> { let value: T }
 /// Removes `.` and `..` components and doubled slashes, on the string alone. (Foundation's
 /// `standardizingPath` also resolves symlinks, with a system call per component: too slow per candidate.)
 func normalizePath(_ path: String) -> String {
-    if !path.contains("/.") && !path.contains("//") && !path.hasPrefix(".") { return path }
+    if !needsNormalizing(path) { return path }
     var parts: [Substring] = []
     for part in path.split(separator: "/", omittingEmptySubsequences: true) {
         if part == "." { continue }
@@ -152,8 +157,45 @@ func normalizePath(_ path: String) -> String {
     return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
 }
 
-/// Shared path helpers.
+/// Whether `path` starts with `.` or has `/.` or `//` in it. On UTF-8 bytes: it runs for every candidate
+/// file of every import, and Foundation's `String.contains` goes through CFString.
+private func needsNormalizing(_ path: String) -> Bool {
+    var previous: UInt8 = 0
+    for (i, byte) in path.utf8.enumerated() {
+        if i == 0, byte == UInt8(ascii: ".") { return true }
+        if previous == UInt8(ascii: "/"), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") { return true }
+        previous = byte
+    }
+    return false
+}
+
+/// Shared path helpers. Import resolution builds several candidate paths per import, so the plain case (no
+/// doubled or trailing slash) is string work; anything else goes to NSString, whose rules these follow.
 extension String {
-    var directory: String { (self as NSString).deletingLastPathComponent }
-    func appendingPath(_ component: String) -> String { (self as NSString).appendingPathComponent(component) }
+    var directory: String {
+        let u = utf8
+        if let slash = u.lastIndex(of: UInt8(ascii: "/")), slash != u.startIndex, u.last != UInt8(ascii: "/"),
+           !String.hasDoubleSlash(u) {
+            return String(self[..<slash])
+        }
+        return (self as NSString).deletingLastPathComponent
+    }
+
+    func appendingPath(_ component: String) -> String {
+        let a = utf8, b = component.utf8
+        if let aLast = a.last, aLast != UInt8(ascii: "/"), let bFirst = b.first, bFirst != UInt8(ascii: "/"),
+           b.last != UInt8(ascii: "/"), !String.hasDoubleSlash(a), !String.hasDoubleSlash(b) {
+            return self + "/" + component
+        }
+        return (self as NSString).appendingPathComponent(component)
+    }
+
+    private static func hasDoubleSlash(_ u: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for byte in u {
+            if byte == UInt8(ascii: "/"), previous == byte { return true }
+            previous = byte
+        }
+        return false
+    }
 }
