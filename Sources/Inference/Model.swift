@@ -14,8 +14,10 @@ protocol Architecture: AnyObject {
 }
 
 /// Tokens per forward batch during prefill: large enough to amortise dequantizing each weight matrix to f32
-/// for BLAS (see Matrix.applyGEMM), small enough that the activations stay a few megabytes.
-let maxBatch = 128
+/// for BLAS (see Matrix.applyGEMM) and, for MoE, to give each expert enough of the batch's tokens (512 × 8 of
+/// 64 experts ≈ 64 each; with 128 about half the experts fell below the GEMM threshold), small enough that
+/// the activations stay in tens of megabytes. llama.cpp's default batch is the same.
+let maxBatch = 512
 
 /// `general.architecture` → constructor. Adding an architecture is one entry here plus its file.
 enum ModelRegistry {
