@@ -59,7 +59,7 @@ public final class Model: @unchecked Sendable {
     private let network: Architecture
     private let pool: Workers?
     private let lock = NSLock()
-    /// The decoding step's token and logits row, kept so that a step allocates nothing (guarded by `lock`).
+    /// The decoding step's token and logits row, kept so that a step does not allocate them (guarded by `lock`).
     private var single: [TokenID] = [0]
     private let row: Buffer
 
@@ -129,8 +129,9 @@ public final class Model: @unchecked Sendable {
     }
 
     /// The decoding step: runs one token after what `cache` holds and writes its logits into `logits`
-    /// (sized to the vocabulary on first use). Once `logits` has its size, nothing here allocates: the
-    /// forward pass works in scratch made with the model, and the logits land in the caller's array.
+    /// (sized to the vocabulary on first use). The forward pass works in scratch made with the model and the
+    /// logits land in the caller's array; what still allocates is the thread pool's closure box per parallel
+    /// loop (see ThreadPool).
     public func evaluate(token: TokenID, cache: KVCache, into logits: inout [Float]) throws {
         guard cache.count + 1 <= cache.capacity else {
             throw ModelError.contextOverflow(requested: cache.count + 1, limit: cache.capacity)
