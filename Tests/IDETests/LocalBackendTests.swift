@@ -48,13 +48,20 @@ final class LocalBackendTests: XCTestCase {
 
     func testARestartedBackendLoadsThePrefixFromLMDB() async throws {
         let request = { (b: LocalBackend) in BackendRequest(prompt: self.prompt(b, prefix: "import util\n\ny = "), maxTokens: 2) }
+        weak var first: PromptCacheStore?
         do {
             let store = try PromptCacheStore(path: folder)
+            first = store
             let b = try backend(store: store)
             let r = try await b.complete(request(b)) { false }
             XCTAssertEqual(r.tokensReusedDisk, 0)
             store.flush()
         }
+        // The first store closes when its last owner lets go; its write-behind queue may still hold it for a
+        // moment after flush() returns, and a store may be open only once per process.
+        let deadline = Date().addingTimeInterval(10)
+        while first != nil, Date() < deadline { try await Task.sleep(nanoseconds: 10_000_000) }
+        XCTAssertNil(first, "the first backend's store was never released")
         let store = try PromptCacheStore(path: folder)
         let b = try backend(store: store)
         let r = try await b.complete(request(b)) { false }
