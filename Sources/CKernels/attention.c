@@ -107,15 +107,7 @@ QK_AVX2 static void values_avx2(const float *p, int64_t group, int64_t n, const 
     }
 }
 
-/* Asked at every call, so the CPU check is cached (racing first calls store the same answer). */
-static int use_avx2(int64_t dim) {
-    static volatile int cached = -1;
-    if (cached < 0) {
-        const uint32_t need = QK_CPU_AVX2 | QK_CPU_FMA | QK_CPU_F16C;
-        cached = (qk_cpu_features() & need) == need;
-    }
-    return dim % 16 == 0 && cached;
-}
+static int use_avx2(int64_t dim) { return dim % 16 == 0 && qk_has_avx2_set(); }
 #else
 static int use_avx2(int64_t dim) { (void)dim; return 0; }
 #define scores_avx2 scores_ref

@@ -1,6 +1,9 @@
 #include "ckernels.h"
 
-uint32_t qk_cpu_features(void) {
+/* Detected once: kernels ask at every call (racing first calls store the same answer). */
+static volatile int64_t detected = -1;
+
+static uint32_t detect(void) {
     uint32_t f = 0;
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
@@ -14,4 +17,14 @@ uint32_t qk_cpu_features(void) {
     f |= QK_CPU_NEON;
 #endif
     return f;
+}
+
+uint32_t qk_cpu_features(void) {
+    if (detected < 0) detected = detect();
+    return (uint32_t)detected;
+}
+
+int qk_has_avx2_set(void) {
+    const uint32_t need = QK_CPU_AVX2 | QK_CPU_FMA | QK_CPU_F16C;
+    return (qk_cpu_features() & need) == need;
 }

@@ -1,18 +1,13 @@
 /* Chooses a kernel per type and implementation, and runs a matrix-vector product's row range. */
 #include "qk_internal.h"
 
-/* AVX2 kernels also use FMA and F16C; all three must be present. */
-static int has_avx2_set(void) {
-    const uint32_t need = QK_CPU_AVX2 | QK_CPU_FMA | QK_CPU_F16C;
-    return (qk_cpu_features() & need) == need;
-}
 
 qk_dot_fn qk_dot_kernel(uint32_t type, uint32_t impl) {
     switch (impl) {
     case QK_IMPL_PORTABLE: return qk__ref_dot(type);
-    case QK_IMPL_AVX2: return has_avx2_set() ? qk__avx2_dot(type) : NULL;
+    case QK_IMPL_AVX2: return qk_has_avx2_set() ? qk__avx2_dot(type) : NULL;
     case QK_IMPL_BEST: {
-        qk_dot_fn fast = has_avx2_set() ? qk__avx2_dot(type) : NULL;
+        qk_dot_fn fast = qk_has_avx2_set() ? qk__avx2_dot(type) : NULL;
         return fast ? fast : qk__ref_dot(type);
     }
     default: return NULL;
@@ -24,9 +19,9 @@ qk_dequant_fn qk_dequant_kernel(uint32_t type) { return qk_dequant_kernel_impl(t
 qk_dequant_fn qk_dequant_kernel_impl(uint32_t type, uint32_t impl) {
     switch (impl) {
     case QK_IMPL_PORTABLE: return qk__ref_dequant(type);
-    case QK_IMPL_AVX2: return has_avx2_set() ? qk__avx2_dequant(type) : NULL;
+    case QK_IMPL_AVX2: return qk_has_avx2_set() ? qk__avx2_dequant(type) : NULL;
     case QK_IMPL_BEST: {
-        qk_dequant_fn fast = has_avx2_set() ? qk__avx2_dequant(type) : NULL;
+        qk_dequant_fn fast = qk_has_avx2_set() ? qk__avx2_dequant(type) : NULL;
         return fast ? fast : qk__ref_dequant(type);
     }
     default: return NULL;
@@ -42,9 +37,9 @@ void qk_matvec_rows(qk_dot_fn dot, const void *base, size_t row_bytes, const flo
 qk_qdot_fn qk_qdot_kernel(uint32_t type, uint32_t impl) {
     switch (impl) {
     case QK_IMPL_PORTABLE: return qk__ref_qdot(type);
-    case QK_IMPL_AVX2: return has_avx2_set() ? qk__avx2_qdot(type) : NULL;
+    case QK_IMPL_AVX2: return qk_has_avx2_set() ? qk__avx2_qdot(type) : NULL;
     case QK_IMPL_BEST: {
-        qk_qdot_fn fast = has_avx2_set() ? qk__avx2_qdot(type) : NULL;
+        qk_qdot_fn fast = qk_has_avx2_set() ? qk__avx2_qdot(type) : NULL;
         return fast ? fast : qk__ref_qdot(type);
     }
     default: return NULL;

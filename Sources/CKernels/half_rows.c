@@ -31,15 +31,10 @@ QK_F16C static void f32_to_f16_f16c(const float *x, uint16_t *y, int64_t n) {
     for (; i < n; i++) y[i] = qk_float_to_half(x[i]);
 }
 
-/* Asked once per conversion, i.e. per attention tile: the CPU check is cached (racing first calls store
- * the same answer). */
+/* Asked once per conversion, i.e. per attention tile; qk_cpu_features caches the detection. */
 static int has_f16c(void) {
-    static volatile int cached = -1;
-    if (cached < 0) {
-        const uint32_t need = QK_CPU_AVX2 | QK_CPU_F16C;
-        cached = (qk_cpu_features() & need) == need;
-    }
-    return cached;
+    const uint32_t need = QK_CPU_AVX2 | QK_CPU_F16C;
+    return (qk_cpu_features() & need) == need;
 }
 #else
 static int has_f16c(void) { return 0; }

@@ -89,6 +89,9 @@ static inline void qk_k4_unpack_scales(const uint8_t *q, uint8_t sc[8], uint8_t 
 }
 
 
+/* The AVX2 kernels also use FMA and F16C: whether all three are present (cached, cheap to ask per call). */
+int qk_has_avx2_set(void);
+
 /* Per-implementation dot tables, filled in quant_ref.c and quant_avx2.c; dispatch.c chooses among them. */
 qk_dot_fn qk__ref_dot(uint32_t type);
 qk_dot_fn qk__avx2_dot(uint32_t type);

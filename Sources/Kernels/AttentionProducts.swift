@@ -21,7 +21,7 @@ public enum AttentionProducts {
                               scale: Float, into scores: UnsafeMutablePointer<Float>,
                               implementation: KernelImplementation = .best) {
         qk_attn_scores(q, Int64(group), Int64(dim), keys.base, keys.isHalf ? 1 : 0, Int64(keys.stride), Int64(n),
-                       scale, scores, implementation == .portable ? UInt32(QK_IMPL_PORTABLE) : UInt32(QK_IMPL_BEST))
+                       scale, scores, implementation.code)
     }
 
     /// out[h] = (accumulate ? out[h] : 0) + Σ_j p[h, j] · value_j for `group` heads of `dim` values.
@@ -29,6 +29,6 @@ public enum AttentionProducts {
                               into out: UnsafeMutablePointer<Float>, accumulate: Bool,
                               implementation: KernelImplementation = .best) {
         qk_attn_values(p, Int64(group), Int64(n), values.base, values.isHalf ? 1 : 0, Int64(values.stride), Int64(dim),
-                       out, accumulate ? 1 : 0, implementation == .portable ? UInt32(QK_IMPL_PORTABLE) : UInt32(QK_IMPL_BEST))
+                       out, accumulate ? 1 : 0, implementation.code)
     }
 }

@@ -32,7 +32,7 @@ extension Kernels {
     public static func quantizeActivations(_ x: UnsafePointer<Float>, count: Int, for type: GGMLType,
                                            into: UnsafeMutableRawPointer,
                                            implementation: KernelImplementation = .best) {
-        let impl = implementation == .portable ? UInt32(QK_IMPL_PORTABLE) : UInt32(QK_IMPL_BEST)
+        let impl = implementation.code
         switch activationType(for: type) {
         case .q8_0?:
             precondition(count % 32 == 0, "Kernels.quantizeActivations: \(count) is not a multiple of 32")

@@ -52,7 +52,7 @@ void qk_quantize_row_q8_0(const float *x, void *y, int64_t n);
 /* Quantizes n f32 values (a multiple of 256) to Q8_K super-blocks: d = max|x| / 127 as f32, plus bsums. */
 void qk_quantize_row_q8_K(const float *x, void *y, int64_t n);
 
-/* The same with a chosen implementation (QK_IMPL_PORTABLE or QK_IMPL_BEST); both give identical bytes. */
+/* The same with a chosen implementation (QK_IMPL_PORTABLE, or any other for the fastest); all give identical bytes. */
 void qk_quantize_row_q8_0_impl(const float *x, void *y, int64_t n, uint32_t impl);
 void qk_quantize_row_q8_K_impl(const float *x, void *y, int64_t n, uint32_t impl);
 
@@ -69,7 +69,7 @@ void qk_matvec_rows_q(qk_qdot_fn dot, const void *base, size_t row_bytes, const 
                       float *out, int64_t row_begin, int64_t row_end);
 
 /* Single-query attention over cache rows that are f32 (half = 0) or f16 bit patterns (half = 1), `stride`
- * values apart. impl: QK_IMPL_PORTABLE or QK_IMPL_BEST (AVX2+F16C when present and dim % 16 == 0).
+ * values apart. impl: QK_IMPL_PORTABLE, or any other for the fastest (AVX2+F16C when present, dim % 16 == 0).
  * scores[h * n + j] = scale * Σ_d q[h * dim + d] * key_j[d] for h < group, j < n. */
 void qk_attn_scores(const float *q, int64_t group, int64_t dim, const void *keys, int32_t half, int64_t stride,
                     int64_t n, float scale, float *scores, uint32_t impl);
