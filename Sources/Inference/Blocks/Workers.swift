@@ -133,22 +133,15 @@ extension Matrix {
 
 /// A scratch buffer that grows to the largest size asked of it and is then reused.
 final class GrowableBuffer: @unchecked Sendable {
-    private var storage = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private var capacity = 1
+    private let bytes = GrowableBytes()
 
     func pointer(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if count > capacity {
-            storage.deallocate()
-            storage = .allocate(capacity: count)
-            capacity = count
-        }
-        return storage
+        bytes.pointer(count * MemoryLayout<Float>.stride).bindMemory(to: Float.self, capacity: count)
     }
-
-    deinit { storage.deallocate() }
 }
 
-/// A growable, 64-byte aligned byte buffer, reused like `GrowableBuffer` (quantized activations).
+/// A 64-byte aligned byte buffer that grows to the largest size asked of it and is then reused (quantized
+/// activations; `GrowableBuffer` is its f32 view).
 final class GrowableBytes: @unchecked Sendable {
     private var storage = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
     private var capacity = 64
@@ -157,7 +150,7 @@ final class GrowableBytes: @unchecked Sendable {
     func pointer(_ count: Int) -> UnsafeMutableRawPointer {
         if count > capacity {
             storage.deallocate()
-            capacity = max(count, 2 * capacity)
+            capacity = count   // exactly: the f32 view holds whole dequantized weight matrices
             storage = .allocate(byteCount: capacity, alignment: 64)
         }
         return storage
