@@ -9,7 +9,7 @@ SWIFT_FLAGS ?=
 APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz emacs-nox elpa-eglot node-typescript
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
-.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-nvim test-editors demo bench clean
+.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-arm64 test-nvim test-editors demo bench clean
 
 setup: apt grammars venv models
 
@@ -50,7 +50,7 @@ build: apt
 release: apt
 	swift build -c release $(SWIFT_FLAGS)
 
-test: setup test-swift test-e2e
+test: setup test-swift test-e2e test-arm64
 
 test-swift: apt grammars models
 	@mkdir -p .build
@@ -60,6 +60,18 @@ test-swift: apt grammars models
 # Tests/e2e/test_nvim.py also runs the headless Neovim test, so this one run covers both clients.
 test-e2e: apt grammars venv models build
 	@if [ -d Tests/e2e ]; then $(VPY) -m pytest -q Tests/e2e; fi
+
+# The NEON kernels, built for arm64 (cross GCC and the Swift toolchain's clang) and run under qemu-aarch64 against
+# the portable ones: this x86 machine cannot run them natively (Tests/arm64/kernel_parity.c says what is checked).
+ARM64_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+test-arm64:
+	@missing=""; for p in $(ARM64_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	Tests/arm64/run.sh
 
 # The headless Neovim 0.7 test alone.
 test-nvim: apt build

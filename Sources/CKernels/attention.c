@@ -1,7 +1,8 @@
 /* The two products of single-query attention, reading the KV cache rows where they are (f32 or f16):
  * scores against every key, and the probability-weighted sum of the values. Decoding runs these once per
  * KV head and tile; converting the rows to f32 first and calling BLAS with a 1-to-8-row left matrix cost
- * several times more than the products themselves. An AVX2+F16C path and a portable one, chosen per call. */
+ * several times more than the products themselves. An AVX2+F16C path, a NEON path and a portable one,
+ * chosen per call. */
 #include "qk_internal.h"
 
 static void scores_ref(const float *q, int64_t group, int64_t dim, const void *keys, int32_t half,
@@ -107,21 +108,86 @@ QK_AVX2 static void values_avx2(const float *p, int64_t group, int64_t n, const 
     }
 }
 
-static int use_avx2(int64_t dim) { return dim % 16 == 0 && qk_has_avx2_set(); }
+#define SIMD_SCORES scores_avx2
+#define SIMD_VALUES values_avx2
+static int use_simd(int64_t dim) { return dim % 16 == 0 && qk_has_avx2_set(); }
+
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+
+static inline float32x4_t load4(const void *base, int32_t half, int64_t i) {
+    return half ? vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((const qk_half *)base + i)))
+                : vld1q_f32((const float *)base + i);
+}
+
+/* As scores_avx2: up to four query heads per pass over a key row, two 4-lane accumulators each. */
+static void scores_neon(const float *q, int64_t group, int64_t dim, const void *keys, int32_t half,
+                        int64_t stride, int64_t n, float scale, float *scores) {
+    for (int64_t h0 = 0; h0 < group; h0 += 4) {
+        const int64_t hs = group - h0 < 4 ? group - h0 : 4;
+        const float *q0 = q + h0 * dim;
+        for (int64_t j = 0; j < n; j++) {
+            const int64_t row = j * stride;
+            float32x4_t a[4][2];
+            for (int h = 0; h < 4; h++) a[h][0] = a[h][1] = vdupq_n_f32(0.0f);
+            for (int64_t d = 0; d < dim; d += 8) {
+                const float32x4_t k0 = load4(keys, half, row + d), k1 = load4(keys, half, row + d + 4);
+                for (int h = 0; h < hs; h++) {
+                    a[h][0] = vfmaq_f32(a[h][0], vld1q_f32(q0 + h * dim + d), k0);
+                    a[h][1] = vfmaq_f32(a[h][1], vld1q_f32(q0 + h * dim + d + 4), k1);
+                }
+            }
+            for (int h = 0; h < hs; h++) scores[(h0 + h) * n + j] = scale * vaddvq_f32(vaddq_f32(a[h][0], a[h][1]));
+        }
+    }
+}
+
+/* As values_avx2: eight output values of up to four heads stay in registers while every value row goes by. */
+static void values_neon(const float *p, int64_t group, int64_t n, const void *values, int32_t half,
+                        int64_t stride, int64_t dim, float *out, int32_t accumulate) {
+    for (int64_t h0 = 0; h0 < group; h0 += 4) {
+        const int64_t hs = group - h0 < 4 ? group - h0 : 4;
+        for (int64_t d = 0; d < dim; d += 8) {
+            float32x4_t a[4][2];
+            for (int h = 0; h < 4; h++) {
+                const float *o = out + (h0 + (h < hs ? h : 0)) * dim + d;
+                a[h][0] = accumulate ? vld1q_f32(o) : vdupq_n_f32(0.0f);
+                a[h][1] = accumulate ? vld1q_f32(o + 4) : vdupq_n_f32(0.0f);
+            }
+            for (int64_t j = 0; j < n; j++) {
+                const float32x4_t v0 = load4(values, half, j * stride + d), v1 = load4(values, half, j * stride + d + 4);
+                for (int h = 0; h < hs; h++) {
+                    const float w = p[(h0 + h) * n + j];
+                    a[h][0] = vfmaq_n_f32(a[h][0], v0, w);
+                    a[h][1] = vfmaq_n_f32(a[h][1], v1, w);
+                }
+            }
+            for (int h = 0; h < hs; h++) {
+                vst1q_f32(out + (h0 + h) * dim + d, a[h][0]);
+                vst1q_f32(out + (h0 + h) * dim + d + 4, a[h][1]);
+            }
+        }
+    }
+}
+
+#define SIMD_SCORES scores_neon
+#define SIMD_VALUES values_neon
+static int use_simd(int64_t dim) { return dim % 8 == 0 && qk_has_neon(); }
+
 #else
-static int use_avx2(int64_t dim) { (void)dim; return 0; }
-#define scores_avx2 scores_ref
-#define values_avx2 values_ref
+static int use_simd(int64_t dim) { (void)dim; return 0; }
+#define SIMD_SCORES scores_ref
+#define SIMD_VALUES values_ref
 #endif
 
 void qk_attn_scores(const float *q, int64_t group, int64_t dim, const void *keys, int32_t half, int64_t stride,
                     int64_t n, float scale, float *scores, uint32_t impl) {
-    if (impl != QK_IMPL_PORTABLE && use_avx2(dim)) scores_avx2(q, group, dim, keys, half, stride, n, scale, scores);
+    if (impl != QK_IMPL_PORTABLE && use_simd(dim)) SIMD_SCORES(q, group, dim, keys, half, stride, n, scale, scores);
     else scores_ref(q, group, dim, keys, half, stride, n, scale, scores);
 }
 
 void qk_attn_values(const float *p, int64_t group, int64_t n, const void *values, int32_t half, int64_t stride,
                     int64_t dim, float *out, int32_t accumulate, uint32_t impl) {
-    if (impl != QK_IMPL_PORTABLE && use_avx2(dim)) values_avx2(p, group, n, values, half, stride, dim, out, accumulate);
+    if (impl != QK_IMPL_PORTABLE && use_simd(dim)) SIMD_VALUES(p, group, n, values, half, stride, dim, out, accumulate);
     else values_ref(p, group, n, values, half, stride, dim, out, accumulate);
 }

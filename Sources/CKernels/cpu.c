@@ -1,10 +1,15 @@
-#include "ckernels.h"
+#include <stdlib.h>
+#include <string.h>
+#include "qk_internal.h"
 
 /* Detected once: kernels ask at every call (racing first calls store the same answer). */
 static volatile int64_t detected = -1;
 
 static uint32_t detect(void) {
     uint32_t f = 0;
+    /* A CPU without the SIMD features, on demand: the fallback path is then testable on any machine. */
+    const char *forced = getenv("QUORUM_KERNELS");
+    if (forced && strcmp(forced, "portable") == 0) return 0;
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2")) f |= QK_CPU_AVX2;
@@ -28,3 +33,5 @@ int qk_has_avx2_set(void) {
     const uint32_t need = QK_CPU_AVX2 | QK_CPU_FMA | QK_CPU_F16C;
     return (qk_cpu_features() & need) == need;
 }
+
+int qk_has_neon(void) { return (qk_cpu_features() & QK_CPU_NEON) != 0; }

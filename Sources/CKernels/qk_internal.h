@@ -91,6 +91,8 @@ static inline void qk_k4_unpack_scales(const uint8_t *q, uint8_t sc[8], uint8_t 
 
 /* The AVX2 kernels also use FMA and F16C: whether all three are present (cached, cheap to ask per call). */
 int qk_has_avx2_set(void);
+/* Whether the NEON kernels may run (arm64, unless QUORUM_KERNELS=portable). */
+int qk_has_neon(void);
 
 /* Per-implementation dot tables, filled in quant_ref.c and quant_avx2.c; dispatch.c chooses among them. */
 qk_dot_fn qk__ref_dot(uint32_t type);
@@ -102,5 +104,11 @@ qk_dequant_fn qk__avx2_dequant(uint32_t type);
 /* AVX2 activation quantizers (quant_q8_avx2.c); only called when the CPU has AVX2, FMA and F16C. */
 void qk__avx2_quantize_q8_0(const float *x, void *y, int64_t n);
 void qk__avx2_quantize_q8_K(const float *x, void *y, int64_t n);
+/* The NEON twins (quant_q8_neon.c, quant_deq_neon.c); NULL or never called off arm64. */
+qk_dot_fn qk__neon_dot(uint32_t type);
+qk_qdot_fn qk__neon_qdot(uint32_t type);
+qk_dequant_fn qk__neon_dequant(uint32_t type);
+void qk__neon_quantize_q8_0(const float *x, void *y, int64_t n);
+void qk__neon_quantize_q8_K(const float *x, void *y, int64_t n);
 
 #endif

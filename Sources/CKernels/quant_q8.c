@@ -40,16 +40,18 @@ static void quantize_q8_K_ref(const float *x, void *vy, int64_t n) {
     }
 }
 
-/* The AVX2 quantizers give the same bytes (tested); decoding quantizes every activation vector, so the
+/* The AVX2 and NEON quantizers give the same bytes (tested); decoding quantizes every activation vector, so the
  * scalar roundf loop was several percent of a token. */
 
 void qk_quantize_row_q8_0_impl(const float *x, void *y, int64_t n, uint32_t impl) {
     if (impl != QK_IMPL_PORTABLE && qk_has_avx2_set()) qk__avx2_quantize_q8_0(x, y, n);
+    else if (impl != QK_IMPL_PORTABLE && qk_has_neon()) qk__neon_quantize_q8_0(x, y, n);
     else quantize_q8_0_ref(x, y, n);
 }
 
 void qk_quantize_row_q8_K_impl(const float *x, void *y, int64_t n, uint32_t impl) {
     if (impl != QK_IMPL_PORTABLE && qk_has_avx2_set()) qk__avx2_quantize_q8_K(x, y, n);
+    else if (impl != QK_IMPL_PORTABLE && qk_has_neon()) qk__neon_quantize_q8_K(x, y, n);
     else quantize_q8_K_ref(x, y, n);
 }
 

@@ -66,6 +66,7 @@ public final class Model: @unchecked Sendable {
     /// Maps the GGUF file at `url` and builds its tokenizer and forward pass.
     /// - Parameter threads: cores the matrix products may use (the caller's thread included).
     public init(contentsOf url: URL, threads: Int = 2) throws {
+        Model.sayKernels
         file = try GGUFFile(url: url)
         let weights = try WeightsFile(file)
         architecture = weights.architecture
@@ -79,6 +80,14 @@ public final class Model: @unchecked Sendable {
         vocabularySize = tokenizer.count
         row = Buffer(tokenizer.count)
     }
+
+    /// Which kernels the engine runs, said once per process with the first model: a warning when a CPU without
+    /// AVX2+FMA+F16C or NEON falls back to the portable kernels.
+    private static let sayKernels: Void = {
+        let log = QuorumLog.logger("engine")
+        if KernelImplementation.simd == nil { log.warning("\(KernelImplementation.selectionSummary)") }
+        else { log.info("\(KernelImplementation.selectionSummary)") }
+    }()
 
     /// A cache for one sequence of at most `capacity` positions, never more than the model's context.
     ///

@@ -1,16 +1,40 @@
 import Base
 import CKernels
+import Foundation
 
 /// Which implementation of a kernel to use. `.best` is what the engine wants; the others exist for tests and
 /// benchmarks that compare a SIMD kernel with the portable reference.
 public enum KernelImplementation: Sendable, CaseIterable {
-    case portable, avx2, best
+    case portable, avx2, neon, best
 
     var code: UInt32 {
         switch self {
         case .portable: UInt32(QK_IMPL_PORTABLE)
         case .avx2: UInt32(QK_IMPL_AVX2)
+        case .neon: UInt32(QK_IMPL_NEON)
         case .best: UInt32(QK_IMPL_BEST)
+        }
+    }
+
+    /// The SIMD implementation this CPU runs: AVX2 (with FMA and F16C) on x86-64, NEON on arm64; nil when
+    /// only the portable kernels run (a CPU without them, or QUORUM_KERNELS=portable).
+    public static let simd: KernelImplementation? = {
+        let cpu = CPUFeatures.current
+        if cpu.isSuperset(of: [.avx2, .fma, .f16c]) { return .avx2 }
+        if cpu.contains(.neon) { return .neon }
+        return nil
+    }()
+
+    /// One line saying which kernels run here and, when it is the portable fallback, why: the engine logs it
+    /// once when a model loads.
+    public static var selectionSummary: String {
+        switch simd {
+        case .avx2?: return "kernels: AVX2+FMA+F16C (CPU features: \(CPUFeatures.current))"
+        case .neon?: return "kernels: NEON"
+        default:
+            let forced = ProcessInfo.processInfo.environment["QUORUM_KERNELS"] == "portable"
+            return forced ? "kernels: portable C, as QUORUM_KERNELS=portable asks (several times slower)"
+                : "kernels: portable C: this CPU has neither AVX2+FMA+F16C nor NEON (features: \(CPUFeatures.current)); several times slower"
         }
     }
 }

@@ -37,11 +37,11 @@ final class DequantizeTests: XCTestCase {
             defer { rows.deallocate() }
             var a = [Float](repeating: 0, count: 4 * cols), b = [Float](repeating: 1, count: 4 * cols)
             Kernels.dequantize(type: type, src: rows.baseAddress!, count: 4 * cols, into: &a, implementation: .portable)
-            Kernels.dequantize(type: type, src: rows.baseAddress!, count: 4 * cols, into: &b, implementation: .avx2)
+            Kernels.dequantize(type: type, src: rows.baseAddress!, count: 4 * cols, into: &b, implementation: simdImplementation)
             XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "\(type)")
             checked.append(type)
         }
-        if Kernels.dotKernel(.q8_0, implementation: .avx2) != nil {
+        if Kernels.dotKernel(.q8_0, implementation: simdImplementation) != nil {
             XCTAssertEqual(Set(checked), [.f16, .bf16, .q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K])
         }
     }

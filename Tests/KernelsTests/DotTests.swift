@@ -35,11 +35,11 @@ final class DotTests: XCTestCase {
     }
 
     func testSIMDDotsMatchPortableOnFixtureAndRandomRows() throws {
-        try XCTSkipUnless(Kernels.dotKernel(.q8_0, implementation: .avx2) != nil, "this CPU has no AVX2/FMA/F16C")
+        try XCTSkipUnless(Kernels.dotKernel(.q8_0, implementation: simdImplementation) != nil, "this CPU has no SIMD kernels (AVX2+FMA+F16C or NEON)")
         var rng = SplitMix64(seed: 2)
         var checked: Set<GGMLType> = []
         for type in Kernels.supportedTypes {
-            guard let fast = Kernels.dotKernel(type, implementation: .avx2) else { continue }
+            guard let fast = Kernels.dotKernel(type, implementation: simdImplementation) else { continue }
             let slow = try XCTUnwrap(Kernels.dotKernel(type, implementation: .portable))
             // Several row lengths: one block, a few blocks, and a long row; float types also odd lengths (tails).
             var lengths = [256, 1024, 4096]

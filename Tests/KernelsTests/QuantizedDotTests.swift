@@ -73,7 +73,7 @@ final class QuantizedDotTests: XCTestCase {
         for type in intTypes {
             let actType = try XCTUnwrap(Kernels.activationType(for: type))
             let portable = try XCTUnwrap(Kernels.quantizedDotKernel(type, implementation: .portable))
-            let avx2 = Kernels.quantizedDotKernel(type, implementation: .avx2)
+            let avx2 = Kernels.quantizedDotKernel(type, implementation: simdImplementation)
             for cols in [256, 512, 4096] {
                 let rows = RandomRows.make(type, rows: 3, cols: cols, rng: &rng)
                 defer { rows.deallocate() }
@@ -99,8 +99,8 @@ final class QuantizedDotTests: XCTestCase {
                 }
             }
         }
-        if Kernels.dotKernel(.q8_0, implementation: .avx2) != nil {
-            XCTAssertTrue(intTypes.allSatisfy { Kernels.quantizedDotKernel($0, implementation: .avx2) != nil })
+        if Kernels.dotKernel(.q8_0, implementation: simdImplementation) != nil {
+            XCTAssertTrue(intTypes.allSatisfy { Kernels.quantizedDotKernel($0, implementation: simdImplementation) != nil })
         }
     }
 

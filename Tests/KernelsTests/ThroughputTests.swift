@@ -28,7 +28,7 @@ final class ThroughputTests: XCTestCase {
     }
 
     func testSIMDDotIsFasterThanPortable() throws {
-        try XCTSkipUnless(Kernels.dotKernel(.q8_0, implementation: .avx2) != nil, "this CPU has no AVX2/FMA/F16C")
+        try XCTSkipUnless(Kernels.dotKernel(.q8_0, implementation: simdImplementation) != nil, "this CPU has no SIMD kernels (AVX2+FMA+F16C or NEON)")
         var rng = SplitMix64(seed: 9)
         let cols = 2048, rowCount = 64
         let x = RandomRows.activations(cols, rng: &rng)
@@ -36,7 +36,7 @@ final class ThroughputTests: XCTestCase {
         for type: GGMLType in [.f32, .f16, .q8_0, .q5_0, .q4_K, .q5_K, .q6_K] {
             let rows = RandomRows.make(type, rows: rowCount, cols: cols, rng: &rng)
             defer { rows.deallocate() }
-            let fast = gigabytesPerSecond(type, try XCTUnwrap(Kernels.dotKernel(type, implementation: .avx2)), rows: rows, rowCount: rowCount, cols: cols, x: x)
+            let fast = gigabytesPerSecond(type, try XCTUnwrap(Kernels.dotKernel(type, implementation: simdImplementation)), rows: rows, rowCount: rowCount, cols: cols, x: x)
             let slow = gigabytesPerSecond(type, try XCTUnwrap(Kernels.dotKernel(type, implementation: .portable)), rows: rows, rowCount: rowCount, cols: cols, x: x)
             report.append("\(type.name): avx2 \(String(format: "%.2f", fast)) GB/s, portable \(String(format: "%.2f", slow)) GB/s, \(String(format: "%.1f", fast / slow))x")
             if type != .f32 { XCTAssertGreaterThan(fast, slow * 1.2, "\(type): AVX2 kernel not faster than portable") }
@@ -46,7 +46,7 @@ final class ThroughputTests: XCTestCase {
 
     /// The int8 path against the f32 path, both AVX2 (activation quantization excluded: it is paid once per vector).
     func testInt8PathThroughput() throws {
-        try XCTSkipUnless(Kernels.quantizedDotKernel(.q4_K, implementation: .avx2) != nil, "this CPU has no AVX2")
+        try XCTSkipUnless(Kernels.quantizedDotKernel(.q4_K, implementation: simdImplementation) != nil, "this CPU has no SIMD kernels (AVX2+FMA+F16C or NEON)")
         var rng = SplitMix64(seed: 10)
         let cols = 2048, rowCount = 64
         let x = RandomRows.activations(cols, rng: &rng)
@@ -67,7 +67,7 @@ final class ThroughputTests: XCTestCase {
                 best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
             let int8 = Double(8 * rows.count) / best / 1e9
-            let f32 = gigabytesPerSecond(type, try XCTUnwrap(Kernels.dotKernel(type, implementation: .avx2)), rows: rows, rowCount: rowCount, cols: cols, x: x)
+            let f32 = gigabytesPerSecond(type, try XCTUnwrap(Kernels.dotKernel(type, implementation: simdImplementation)), rows: rows, rowCount: rowCount, cols: cols, x: x)
             report.append("\(type.name): int8 \(String(format: "%.2f", int8)) GB/s, f32 \(String(format: "%.2f", f32)) GB/s")
             XCTAssertTrue(out.allSatisfy(\.isFinite))
         }

@@ -1,5 +1,6 @@
 import Base
 import Foundation
+import Kernels
 import XCTest
 
 /// The type fixture written by scripts/gguf_make_fixtures.py: raw tensor bytes sliced from types.gguf at the
@@ -102,3 +103,7 @@ enum RandomRows {
         (0..<count).map { _ in Float.random(in: -1...1, using: &rng) }
     }
 }
+
+/// The SIMD implementation the tests compare with the portable one: AVX2 on x86-64, NEON on arm64. Where the
+/// CPU has neither, `.avx2` finds no kernels and those tests skip.
+let simdImplementation: KernelImplementation = KernelImplementation.simd ?? .avx2

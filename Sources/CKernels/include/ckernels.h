@@ -23,9 +23,13 @@ typedef float (*qk_dot_fn)(const void *row, const float *x, int64_t n);
 /* Dequantizes one row of n values into y. */
 typedef void (*qk_dequant_fn)(const void *row, float *y, int64_t n);
 
-/* Which implementation to ask for; QK_IMPL_BEST picks the fastest the running CPU supports. */
+/* Which implementation to ask for; QK_IMPL_BEST picks the fastest the running CPU supports: AVX2 (with FMA
+ * and F16C) on x86-64, NEON on arm64, else the portable C. Setting QUORUM_KERNELS=portable in the environment
+ * makes qk_cpu_features report nothing, so every choice falls back to the portable kernels (how a CPU without
+ * the features behaves; tests use it). There are no AVX-512 kernels: AVX-512 CPUs run the AVX2 ones. */
 #define QK_IMPL_PORTABLE 0
 #define QK_IMPL_AVX2 1
+#define QK_IMPL_NEON 2
 #define QK_IMPL_BEST 255
 
 /* The dot kernel for a type id and implementation, or NULL when there is none (unknown type, or no SIMD
@@ -69,7 +73,8 @@ void qk_matvec_rows_q(qk_qdot_fn dot, const void *base, size_t row_bytes, const 
                       float *out, int64_t row_begin, int64_t row_end);
 
 /* Single-query attention over cache rows that are f32 (half = 0) or f16 bit patterns (half = 1), `stride`
- * values apart. impl: QK_IMPL_PORTABLE, or any other for the fastest (AVX2+F16C when present, dim % 16 == 0).
+ * values apart. impl: QK_IMPL_PORTABLE, or any other for the fastest (AVX2+F16C when present and dim % 16 == 0,
+ * NEON on arm64 when dim % 8 == 0).
  * scores[h * n + j] = scale * Σ_d q[h * dim + d] * key_j[d] for h < group, j < n. */
 void qk_attn_scores(const float *q, int64_t group, int64_t dim, const void *keys, int32_t half, int64_t stride,
                     int64_t n, float scale, float *scores, uint32_t impl);
