@@ -96,9 +96,13 @@ QK_AVX2 static float qdot_q5_0_avx2(const void *row, const void *xq, int64_t n) 
     return hsum8(acc);
 }
 
-/* Each 128-bit lane of v filled with that lane's int16 element e (VPSHUFB with a constant control). */
+/* Each 128-bit lane of v filled with that lane's int16 element e: one VPSHUFB. The empty asm hides the
+ * constant control from the compiler, which otherwise rewrites the shuffle as PSHUFLW/PSHUFHW + PSHUFD, two
+ * instructions per splat in the hottest loop of a K-quant decode. */
 QK_AVX2 static inline __m256i splat_i16(__m256i v, int e) {
-    return _mm256_shuffle_epi8(v, _mm256_set1_epi16((short)((2 * e) | ((2 * e + 1) << 8))));
+    __m256i control = _mm256_set1_epi16((short)((2 * e) | ((2 * e + 1) << 8)));
+    __asm__("" : "+x"(control));
+    return _mm256_shuffle_epi8(v, control);
 }
 
 /* Q4_K/Q5_K super-block against Q8_K: chunk c's 32 bytes give sub-blocks 2c (low nibbles) and 2c+1 (high),
