@@ -9,7 +9,7 @@ SWIFT_FLAGS ?=
 APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz emacs-nox elpa-eglot node-typescript
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
-.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-arm64 test-nvim test-editors demo bench clean
+.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-arm64 test-release test-nvim test-editors demo bench clean
 
 setup: apt grammars venv models
 
@@ -50,7 +50,7 @@ build: apt
 release: apt
 	swift build -c release $(SWIFT_FLAGS)
 
-test: setup test-swift test-e2e test-arm64
+test: setup test-swift test-e2e test-arm64 test-release
 
 test-swift: apt grammars models
 	@mkdir -p .build
@@ -72,6 +72,11 @@ test-arm64:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	Tests/arm64/run.sh
+
+# What only the optimized binary shows: a generated token allocates nothing (Tests/release).
+test-release: apt models venv
+	swift build -c release --product quorum $(SWIFT_FLAGS)
+	$(VPY) -m pytest -q Tests/release
 
 # The headless Neovim 0.7 test alone.
 test-nvim: apt build

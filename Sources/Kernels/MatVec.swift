@@ -25,9 +25,11 @@ extension Kernels {
             qk_matvec_rows(kernel, weights, rowBytes, x, Int64(cols), out, 0, Int64(rows))
             return
         }
-        pool.run(tasks: chunks) { chunk in
-            let begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
-            qk_matvec_rows(kernel, weights, rowBytes, x, Int64(cols), out, Int64(begin), Int64(end))
+        withUnsafePointer(to: RowRanges(dot: kernel, qdot: nil, weights: weights, rowBytes: rowBytes, x: UnsafeRawPointer(x),
+                                        cols: cols, out: out, rows: rows, chunks: chunks)) {
+            pool.run(tasks: chunks, context: $0) { context, chunk in
+                context.assumingMemoryBound(to: RowRanges.self).pointee.run(chunk: chunk)
+            }
         }
     }
 
@@ -36,5 +38,30 @@ extension Kernels {
     static func rowChunks(rows: Int, pool: ThreadPool?) -> Int {
         guard let pool, pool.threads > 1 else { return 1 }
         return max(1, min(rows / 8, 4 * pool.threads))
+    }
+}
+
+/// One matrix-vector product cut into `chunks` row ranges: the context of its parallel loop (kept on the
+/// caller's stack, so a product allocates nothing).
+struct RowRanges {
+    /// The kernel: `dot` for f32 activations, or `qdot` for quantized ones.
+    let dot: qk_dot_fn?
+    let qdot: qk_qdot_fn?
+    let weights: UnsafeRawPointer
+    let rowBytes: Int
+    /// f32 activations, or quantized ones with `qdot`.
+    let x: UnsafeRawPointer
+    let cols: Int
+    let out: UnsafeMutablePointer<Float>
+    let rows: Int
+    let chunks: Int
+
+    func run(chunk: Int) {
+        let begin = Int64(rows * chunk / chunks), end = Int64(rows * (chunk + 1) / chunks)
+        if let qdot {
+            qk_matvec_rows_q(qdot, weights, rowBytes, x, Int64(cols), out, begin, end)
+        } else if let dot {
+            qk_matvec_rows(dot, weights, rowBytes, x.assumingMemoryBound(to: Float.self), Int64(cols), out, begin, end)
+        }
     }
 }

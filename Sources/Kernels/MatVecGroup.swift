@@ -31,46 +31,64 @@ extension Kernels {
     /// active expert of a MoE layer, which are small, so one wake-up of the pool per group instead of one per
     /// product saves most of the synchronization. Each product's results equal `matvec` run on its own.
     public static func matvec(group products: UnsafeBufferPointer<MatvecProduct>, pool: ThreadPool?) {
+        let group = ProductGroupTasks(products: products, threads: pool?.threads ?? 1)
         var tasks = 0
         for p in products {
             precondition(p.type.byteCount(for: p.cols) != nil, "Kernels.matvec(group:): \(p.cols) columns is not a multiple of \(p.type)'s block")
             precondition(p.quantized ? qdotKernel(p.type) != nil : bestDot[Int(p.type.rawValue)] != nil,
                          "Kernels.matvec(group:): no \(p.quantized ? "int8" : "f32") kernel for \(p.type)")
-            tasks += groupChunks(rows: p.rows, products: products.count, pool: pool)
+            tasks += group.chunks(rows: p.rows)
         }
-        let body = { (task: Int) in
-            // Find the product owning this task; groups are a handful of products, so a scan is cheapest.
-            var first = 0
-            for p in products {
-                let chunks = groupChunks(rows: p.rows, products: products.count, pool: pool)
-                if task < first + chunks {
-                    let chunk = task - first
-                    let begin = Int64(p.rows * chunk / chunks), end = Int64(p.rows * (chunk + 1) / chunks)
-                    let rowBytes = p.type.byteCount(for: p.cols) ?? 0
-                    if p.quantized, let kernel = qdotKernel(p.type) {
-                        qk_matvec_rows_q(kernel, p.weights, rowBytes, p.x, Int64(p.cols), p.out, begin, end)
-                    } else if let kernel = bestDot[Int(p.type.rawValue)] {
-                        qk_matvec_rows(kernel, p.weights, rowBytes, p.x.assumingMemoryBound(to: Float.self),
-                                       Int64(p.cols), p.out, begin, end)
-                    }
-                    return
-                }
-                first += chunks
+        guard let pool, tasks > 1 else {
+            for task in 0..<tasks { group.run(task: task) }
+            return
+        }
+        // The loop's context is this struct on our stack: a group costs no allocation (decoding runs several
+        // per layer).
+        withUnsafePointer(to: group) {
+            pool.run(tasks: tasks, context: $0) { context, task in
+                context.assumingMemoryBound(to: ProductGroupTasks.self).pointee.run(task: task)
             }
         }
-        if let pool, tasks > 1 { pool.run(tasks: tasks, body) } else { for task in 0..<tasks { body(task) } }
-    }
-
-    /// Row ranges per product of a group: about 4 tasks per thread over the whole group, so a MoE layer's 16
-    /// expert products run whole (one ~300 KB stream each, which the hardware prefetcher follows better than
-    /// eight 37 KB pieces) while a group of 2 or 3 large products is still cut finely enough to balance.
-    static func groupChunks(rows: Int, products: Int, pool: ThreadPool?) -> Int {
-        guard let pool, pool.threads > 1 else { return 1 }
-        let wanted = (4 * pool.threads + products - 1) / max(1, products)
-        return max(1, min(rows / 8, wanted))
     }
 
     /// Best int8 kernels per type id, resolved once.
     nonisolated(unsafe) static let bestQDot: [qk_qdot_fn?] = (0..<64).map { qk_qdot_kernel(UInt32($0), UInt32(QK_IMPL_BEST)) }
     static func qdotKernel(_ type: GGMLType) -> qk_qdot_fn? { bestQDot[Int(type.rawValue)] }
+}
+
+/// The tasks of one product group: each product cut into row ranges, numbered product by product.
+struct ProductGroupTasks {
+    let products: UnsafeBufferPointer<MatvecProduct>
+    let threads: Int
+
+    /// Row ranges per product: about 4 tasks per thread over the whole group, so a MoE layer's 16 expert
+    /// products run whole (one ~300 KB stream each, which the hardware prefetcher follows better than eight
+    /// 37 KB pieces) while a group of 2 or 3 large products is still cut finely enough to balance.
+    func chunks(rows: Int) -> Int {
+        guard threads > 1 else { return 1 }
+        let wanted = (4 * threads + products.count - 1) / max(1, products.count)
+        return max(1, min(rows / 8, wanted))
+    }
+
+    func run(task: Int) {
+        // Find the product owning this task; groups are a handful of products, so a scan is cheapest.
+        var first = 0
+        for p in products {
+            let chunks = chunks(rows: p.rows)
+            if task < first + chunks {
+                let chunk = task - first
+                let begin = Int64(p.rows * chunk / chunks), end = Int64(p.rows * (chunk + 1) / chunks)
+                let rowBytes = p.type.byteCount(for: p.cols) ?? 0
+                if p.quantized, let kernel = Kernels.qdotKernel(p.type) {
+                    qk_matvec_rows_q(kernel, p.weights, rowBytes, p.x, Int64(p.cols), p.out, begin, end)
+                } else if let kernel = Kernels.bestDot[Int(p.type.rawValue)] {
+                    qk_matvec_rows(kernel, p.weights, rowBytes, p.x.assumingMemoryBound(to: Float.self),
+                                   Int64(p.cols), p.out, begin, end)
+                }
+                return
+            }
+            first += chunks
+        }
+    }
 }

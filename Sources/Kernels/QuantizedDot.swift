@@ -66,9 +66,11 @@ extension Kernels {
             qk_matvec_rows_q(kernel, weights, rowBytes, xq, Int64(cols), out, 0, Int64(rows))
             return
         }
-        pool.run(tasks: chunks) { chunk in
-            let begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks
-            qk_matvec_rows_q(kernel, weights, rowBytes, xq, Int64(cols), out, Int64(begin), Int64(end))
+        withUnsafePointer(to: RowRanges(dot: nil, qdot: kernel, weights: weights, rowBytes: rowBytes, x: xq, cols: cols,
+                                        out: out, rows: rows, chunks: chunks)) {
+            pool.run(tasks: chunks, context: $0) { context, chunk in
+                context.assumingMemoryBound(to: RowRanges.self).pointee.run(chunk: chunk)
+            }
         }
     }
 }

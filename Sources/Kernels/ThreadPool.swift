@@ -4,9 +4,10 @@ import Foundation
 /// A fixed set of worker threads that run the tasks of one parallel loop at a time.
 ///
 /// Made once per engine and reused by every matrix-vector product: starting threads per call would cost more
-/// than a small product itself. The loop body is handed to the workers for the duration of the call only;
-/// publishing it boxes its closure context, the one small allocation a call makes (measured: the bulk of what
-/// a decoding step still allocates).
+/// than a small product itself. The loop body is handed to the workers for the duration of the call only.
+/// Two forms: a Swift closure (its context is boxed on the heap, since the workers must see it), and a C
+/// function with a pointer to the caller's context, which allocates nothing: the decoding step's loops use
+/// that one, so a generated token costs no allocation.
 ///
 /// Tasks are claimed one at a time by whichever thread is free, the caller included. On a busy machine a
 /// worker may not get a core for milliseconds; with fixed shares the caller would wait for it, with claiming
@@ -43,15 +44,37 @@ public final class ThreadPool: @unchecked Sendable {
         return pool
     }
 
-    /// Runs `body(task)` once for every task in `0..<tasks`, on any of the pool's threads, and returns when
+    /// A loop body that allocates nothing: called with the context pointer given to `run` and a task index.
+    /// A C function, so it captures nothing; what it needs comes through the context (usually a struct the
+    /// caller keeps on its stack for the duration of the call).
+    public typealias Task = @convention(c) (UnsafeRawPointer, Int) -> Void
+
+    /// Runs `task(context, i)` once for every i in `0..<tasks`, on any of the pool's threads, and returns when
     /// all are done. Tasks may run in any order and concurrently.
+    public func run(tasks: Int, context: UnsafeRawPointer, _ task: Task) {
+        precondition(tasks >= 0 && tasks < Int(UInt32.max), "ThreadPool.run: \(tasks) tasks")
+        if threads == 1 || tasks <= 1 {
+            for i in 0..<tasks { task(context, i) }
+            return
+        }
+        state.run(tasks: tasks, context: context, task: task)
+    }
+
+    /// Runs `body(task)` once for every task in `0..<tasks`, like `run(tasks:context:_:)`; convenient where a
+    /// loop runs a few times per request, not per token (the closure's context is boxed).
     public func run(tasks: Int, _ body: (Int) -> Void) {
         precondition(tasks >= 0 && tasks < Int(UInt32.max), "ThreadPool.run: \(tasks) tasks")
         if threads == 1 || tasks <= 1 {
             for task in 0..<tasks { body(task) }
             return
         }
-        withoutActuallyEscaping(body) { state.run(tasks: tasks, $0) }
+        withoutActuallyEscaping(body) { escapable in
+            withUnsafePointer(to: escapable) { closure in
+                state.run(tasks: tasks, context: UnsafeRawPointer(closure)) { context, task in
+                    context.assumingMemoryBound(to: ((Int) -> Void).self).pointee(task)
+                }
+            }
+        }
     }
 }
 
@@ -67,8 +90,10 @@ final class PoolState: @unchecked Sendable {
     private var stopping = false
     private var generation: UInt32 = 0
     // Written by the caller before the release store that publishes a job; read by workers only after a
-    // successful claim, which orders the read after that store and before the job can end.
-    private var body: ((Int) -> Void)?
+    // successful claim, which orders the read after that store and before the job can end. Plain pointers:
+    // publishing them takes no reference counting and no allocation.
+    private var context: UnsafeRawPointer?
+    private var task: ThreadPool.Task?
 
     init(spinIterations: Int) {
         self.spinIterations = spinIterations
@@ -81,11 +106,12 @@ final class PoolState: @unchecked Sendable {
     private var done: UnsafeMutablePointer<UInt64> { counters + 1 }
     private var taskCount: UnsafeMutablePointer<UInt64> { counters + 2 }
 
-    func run(tasks: Int, _ body: @escaping (Int) -> Void) {
+    func run(tasks: Int, context: UnsafeRawPointer, task: ThreadPool.Task) {
         callLock.lock(); defer { callLock.unlock() }
         generation &+= 1
         let gen = generation
-        self.body = body
+        self.context = context
+        self.task = task
         qk_atomic_store_release(taskCount, UInt64(tasks))
         qk_atomic_store_release(done, 0)
         qk_atomic_store_release(job, UInt64(gen) << 32)
@@ -95,7 +121,7 @@ final class PoolState: @unchecked Sendable {
         if sleepers > 0 { sleep.broadcast() }
         sleep.unlock()
 
-        work(gen: gen, tasks: UInt32(tasks), body: body)
+        work(gen: gen, tasks: UInt32(tasks), context: context, task: task)
 
         var polls = 0
         while qk_atomic_load_acquire(done) < UInt64(tasks) {
@@ -103,16 +129,17 @@ final class PoolState: @unchecked Sendable {
             polls += 1
             if polls < 4096 { qk_cpu_relax() } else { sched_yield() }
         }
-        // Drop the closure so nothing refers to the caller's frame after the call returns.
-        self.body = nil
+        // Drop the pointers so nothing refers to the caller's frame after the call returns.
+        self.context = nil
+        self.task = nil
     }
 
     /// Claims and runs tasks of job `gen` until none is left.
-    private func work(gen: UInt32, tasks: UInt32, body: (Int) -> Void) {
+    private func work(gen: UInt32, tasks: UInt32, context: UnsafeRawPointer, task: ThreadPool.Task) {
         while true {
-            let task = qk_claim_task(job, gen, tasks)
-            if task < 0 { return }
-            body(Int(task))
+            let i = qk_claim_task(job, gen, tasks)
+            if i < 0 { return }
+            task(context, Int(i))
             _ = qk_atomic_add_acq_rel(done, 1)
         }
     }
@@ -139,13 +166,11 @@ final class PoolState: @unchecked Sendable {
             // then fails on the generation, so the mix-up is harmless.
             let count = UInt32(truncatingIfNeeded: qk_atomic_load_acquire(taskCount))
             // Claim first, read the body second: only a claimed task guarantees the job is still live.
-            var task = qk_claim_task(job, seen, count)
-            while task >= 0 {
-                // Called through the property, so no reference outlives the call: the caller's
-                // withoutActuallyEscaping traps if one is still held after the last task is done.
-                self.body?(Int(task))
+            var i = qk_claim_task(job, seen, count)
+            while i >= 0 {
+                if let task, let context { task(context, Int(i)) }
                 _ = qk_atomic_add_acq_rel(done, 1)
-                task = qk_claim_task(job, seen, count)
+                i = qk_claim_task(job, seen, count)
             }
         }
     }

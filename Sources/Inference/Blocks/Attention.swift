@@ -129,14 +129,34 @@ func attend(_ a: AttentionArguments, pool: Workers?) {
     let headSplits = a.count == 1 && threads > 1 ? min(group, (threads + a.kvHeads - 1) / a.kvHeads) : 1
     // Several chunks per thread: later queries see more keys, so equal chunks are unequal work.
     let querySplits = a.count > 1 && threads > 1 ? min(a.count, (4 * threads + a.kvHeads - 1) / a.kvHeads) : 1
-    let perKV = headSplits * querySplits, units = a.kvHeads * perKV
-    let lanes = a.scratch.lanes(units)
-    let body = { (u: Int) in
-        let kv = u / perKV, hs = (u % perKV) / querySplits, qs = u % querySplits
-        attendUnit(a, kv: kv, heads: (group * hs / headSplits)..<(group * (hs + 1) / headSplits),
-                   queries: (a.count * qs / querySplits)..<(a.count * (qs + 1) / querySplits), lane: lanes[u])
+    let units = AttentionUnits(arguments: a, lanes: a.scratch.lanes(a.kvHeads * headSplits * querySplits),
+                               group: group, headSplits: headSplits, querySplits: querySplits)
+    let count = a.kvHeads * headSplits * querySplits
+    guard let pool, count > 1 else {
+        for u in 0..<count { units.run(u) }
+        return
     }
-    if let pool, units > 1 { pool.run(tasks: units, body) } else { for u in 0..<units { body(u) } }
+    // The loop's context is this struct on our stack, so a layer's attention allocates nothing.
+    withUnsafePointer(to: units) {
+        pool.pool.run(tasks: count, context: $0) { context, u in
+            context.assumingMemoryBound(to: AttentionUnits.self).pointee.run(u)
+        }
+    }
+}
+
+/// How `attend` cuts its work: unit u is KV head u / perKV, query-head share (u % perKV) / querySplits and
+/// query share u % querySplits.
+struct AttentionUnits {
+    let arguments: AttentionArguments
+    let lanes: [AttentionLane]
+    let group, headSplits, querySplits: Int
+
+    func run(_ u: Int) {
+        let perKV = headSplits * querySplits, count = arguments.count
+        let kv = u / perKV, hs = (u % perKV) / querySplits, qs = u % querySplits
+        attendUnit(arguments, kv: kv, heads: (group * hs / headSplits)..<(group * (hs + 1) / headSplits),
+                   queries: (count * qs / querySplits)..<(count * (qs + 1) / querySplits), lane: lanes[u])
+    }
 }
 
 /// One unit of `attend`: KV head `kv`, its query heads `heads` (indices within the group), queries `queries`.
