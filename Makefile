@@ -9,7 +9,7 @@ SWIFT_FLAGS ?=
 APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz emacs-nox elpa-eglot node-typescript
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
-.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-arm64 test-release test-nvim test-editors demo bench clean
+.PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-kernels test-release test-nvim test-editors demo bench clean
 
 setup: apt grammars venv models
 
@@ -50,7 +50,7 @@ build: apt
 release: apt
 	swift build -c release $(SWIFT_FLAGS)
 
-test: setup test-swift test-e2e test-arm64 test-release
+test: setup test-swift test-e2e test-kernels test-release
 
 test-swift: apt grammars models
 	@mkdir -p .build
@@ -61,17 +61,19 @@ test-swift: apt grammars models
 test-e2e: apt grammars venv models build
 	@if [ -d Tests/e2e ]; then $(VPY) -m pytest -q Tests/e2e; fi
 
-# The NEON kernels, built for arm64 (cross GCC and the Swift toolchain's clang) and run under qemu-aarch64 against
-# the portable ones: this x86 machine cannot run them natively (Tests/arm64/kernel_parity.c says what is checked).
-ARM64_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-test-arm64:
-	@missing=""; for p in $(ARM64_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# The kernels this machine cannot run natively, against the portable ones (Tests/kernels/kernel_parity.c says
+# what is checked): NEON built for arm64 (cross GCC and the Swift toolchain's clang) under qemu-aarch64, and the
+# AVX-512 VNNI dots built against SIMDe's portable versions of those instructions.
+KERNEL_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libsimde-dev
+test-kernels:
+	@missing=""; for p in $(KERNEL_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	Tests/arm64/run.sh
+	Tests/kernels/run-arm64.sh
+	Tests/kernels/run-avx512.sh
 
 # What only the optimized binary shows: a generated token allocates nothing (Tests/release).
 test-release: apt models venv

@@ -11,11 +11,20 @@ static uint32_t detect(void) {
     const char *forced = getenv("QUORUM_KERNELS");
     if (forced && strcmp(forced, "portable") == 0) return 0;
 #if defined(__x86_64__) || defined(__i386__)
+    const int no_avx512 = forced && strcmp(forced, "avx2") == 0;
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2")) f |= QK_CPU_AVX2;
     if (__builtin_cpu_supports("fma")) f |= QK_CPU_FMA;
-    if (__builtin_cpu_supports("avx512f")) f |= QK_CPU_AVX512F;
-    if (__builtin_cpu_supports("avx512vnni")) f |= QK_CPU_AVX512VNNI;
+    if (!no_avx512) {
+        if (__builtin_cpu_supports("avx512f")) f |= QK_CPU_AVX512F;
+        if (__builtin_cpu_supports("avx512bw")) f |= QK_CPU_AVX512BW;
+        if (__builtin_cpu_supports("avx512vl")) f |= QK_CPU_AVX512VL;
+        if (__builtin_cpu_supports("avx512vnni")) f |= QK_CPU_AVX512VNNI;
+#ifdef QK_AVX512_EMULATED
+        /* Test builds (Tests/kernels/run-avx512.sh) run the AVX-512 dots through SIMDe on any AVX2 CPU. */
+        if (f & QK_CPU_AVX2) f |= QK_CPU_AVX512F | QK_CPU_AVX512BW | QK_CPU_AVX512VL | QK_CPU_AVX512VNNI;
+#endif
+    }
     /* F16C has no __builtin_cpu_supports name in older compilers; every AVX2 CPU we know has it. */
     if (f & QK_CPU_AVX2) f |= QK_CPU_F16C;
 #elif defined(__aarch64__)
@@ -35,3 +44,8 @@ int qk_has_avx2_set(void) {
 }
 
 int qk_has_neon(void) { return (qk_cpu_features() & QK_CPU_NEON) != 0; }
+
+int qk_has_avx512_set(void) {
+    const uint32_t need = QK_CPU_AVX512F | QK_CPU_AVX512BW | QK_CPU_AVX512VL | QK_CPU_AVX512VNNI;
+    return qk_has_avx2_set() && (qk_cpu_features() & need) == need;
+}

@@ -93,6 +93,14 @@ static inline void qk_k4_unpack_scales(const uint8_t *q, uint8_t sc[8], uint8_t 
 int qk_has_avx2_set(void);
 /* Whether the NEON kernels may run (arm64, unless QUORUM_KERNELS=portable). */
 int qk_has_neon(void);
+/* Whether the AVX-512 VNNI int8 dots may run: the AVX2 set plus AVX512F, BW, VL and VNNI. */
+int qk_has_avx512_set(void);
+/* f32 of every f16 bit pattern (half_table.c); qk__half_table_init fills it once, before a kernel using it
+ * is handed out. */
+extern float qk__half_table[65536];
+void qk__half_table_init(void);
+/* The AVX-512 VNNI int8 dots (quant_q8_avx512.c); NULL off x86. */
+qk_qdot_fn qk__avx512_qdot(uint32_t type);
 
 /* Per-implementation dot tables, filled in quant_ref.c and quant_avx2.c; dispatch.c chooses among them. */
 qk_dot_fn qk__ref_dot(uint32_t type);

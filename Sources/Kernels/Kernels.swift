@@ -5,30 +5,40 @@ import Foundation
 /// Which implementation of a kernel to use. `.best` is what the engine wants; the others exist for tests and
 /// benchmarks that compare a SIMD kernel with the portable reference.
 public enum KernelImplementation: Sendable, CaseIterable {
-    case portable, avx2, neon, best
+    case portable, avx2, avx512, neon, best
 
     var code: UInt32 {
         switch self {
         case .portable: UInt32(QK_IMPL_PORTABLE)
         case .avx2: UInt32(QK_IMPL_AVX2)
+        case .avx512: UInt32(QK_IMPL_AVX512)
         case .neon: UInt32(QK_IMPL_NEON)
         case .best: UInt32(QK_IMPL_BEST)
         }
     }
 
-    /// The SIMD implementation this CPU runs: AVX2 (with FMA and F16C) on x86-64, NEON on arm64; nil when
-    /// only the portable kernels run (a CPU without them, or QUORUM_KERNELS=portable).
-    public static let simd: KernelImplementation? = {
+    /// The SIMD implementations this CPU runs, best first: AVX-512 VNNI (int8 dots; the AVX2 kernels for the
+    /// rest) and AVX2 (with FMA and F16C) on x86-64, NEON on arm64; empty when only the portable kernels run
+    /// (a CPU without them, or QUORUM_KERNELS=portable).
+    public static let available: [KernelImplementation] = {
         let cpu = CPUFeatures.current
-        if cpu.isSuperset(of: [.avx2, .fma, .f16c]) { return .avx2 }
-        if cpu.contains(.neon) { return .neon }
-        return nil
+        var found: [KernelImplementation] = []
+        if cpu.isSuperset(of: [.avx2, .fma, .f16c]) {
+            if cpu.isSuperset(of: [.avx512f, .avx512bw, .avx512vl, .avx512vnni]) { found.append(.avx512) }
+            found.append(.avx2)
+        }
+        if cpu.contains(.neon) { found.append(.neon) }
+        return found
     }()
+
+    /// The best SIMD implementation this CPU runs, or nil.
+    public static var simd: KernelImplementation? { available.first }
 
     /// One line saying which kernels run here and, when it is the portable fallback, why: the engine logs it
     /// once when a model loads.
     public static var selectionSummary: String {
         switch simd {
+        case .avx512?: return "kernels: AVX-512 VNNI int8 dots, AVX2+FMA+F16C for the rest (CPU features: \(CPUFeatures.current))"
         case .avx2?: return "kernels: AVX2+FMA+F16C (CPU features: \(CPUFeatures.current))"
         case .neon?: return "kernels: NEON"
         default:

@@ -73,7 +73,10 @@ final class QuantizedDotTests: XCTestCase {
         for type in intTypes {
             let actType = try XCTUnwrap(Kernels.activationType(for: type))
             let portable = try XCTUnwrap(Kernels.quantizedDotKernel(type, implementation: .portable))
-            let avx2 = Kernels.quantizedDotKernel(type, implementation: simdImplementation)
+            // Every SIMD level this CPU has (AVX-512 VNNI and AVX2 on such a CPU), each against the portable one.
+            let simd = KernelImplementation.available.compactMap { level in
+                Kernels.quantizedDotKernel(type, implementation: level).map { (level, $0) }
+            }
             for cols in [256, 512, 4096] {
                 let rows = RandomRows.make(type, rows: 3, cols: cols, rng: &rng)
                 defer { rows.deallocate() }
@@ -90,9 +93,9 @@ final class QuantizedDotTests: XCTestCase {
                     for c in 0..<cols { want += Double(wdeq[c]) * Double(xdeq[c]); scale += abs(Double(wdeq[c]) * Double(x[c])) }
                     let p = portable(row: row, xq: xq.baseAddress!, count: cols)
                     XCTAssertLessThanOrEqual(abs(Double(p) - want), 1e-5 * scale + 1e-6, "\(type) cols \(cols) portable \(p) vs \(want)")
-                    if let avx2 {
-                        let a = avx2(row: row, xq: xq.baseAddress!, count: cols)
-                        XCTAssertLessThanOrEqual(abs(Double(a) - Double(p)), 1e-5 * scale + 1e-6, "\(type) cols \(cols) avx2 \(a) vs \(p)")
+                    for (level, kernel) in simd {
+                        let a = kernel(row: row, xq: xq.baseAddress!, count: cols)
+                        XCTAssertLessThanOrEqual(abs(Double(a) - Double(p)), 1e-5 * scale + 1e-6, "\(type) cols \(cols) \(level) \(a) vs \(p)")
                     }
                     let f32 = x.withUnsafeBufferPointer { Kernels.dot(type: type, row: row, x: $0.baseAddress!, count: cols) }
                     XCTAssertLessThanOrEqual(abs(Double(p) - Double(f32)), 1e-2 * scale, "\(type) int8 path far from f32 path")

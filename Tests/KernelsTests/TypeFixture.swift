@@ -104,6 +104,7 @@ enum RandomRows {
     }
 }
 
-/// The SIMD implementation the tests compare with the portable one: AVX2 on x86-64, NEON on arm64. Where the
-/// CPU has neither, `.avx2` finds no kernels and those tests skip.
+/// The SIMD implementation the tests compare with the portable one: the best this CPU has (AVX-512, whose
+/// non-dot kernels are the AVX2 ones, or AVX2 on x86-64; NEON on arm64). Where the CPU has none, `.avx2` finds
+/// no kernels and those tests skip.
 let simdImplementation: KernelImplementation = KernelImplementation.simd ?? .avx2

@@ -15,6 +15,8 @@
 #define QK_CPU_AVX512F (1u << 3)
 #define QK_CPU_AVX512VNNI (1u << 4)
 #define QK_CPU_NEON    (1u << 5)
+#define QK_CPU_AVX512BW (1u << 6)
+#define QK_CPU_AVX512VL (1u << 7)
 uint32_t qk_cpu_features(void);
 
 /* Dot product of one quantized row of n values (n a multiple of the type's block size) with n f32 values.
@@ -23,13 +25,16 @@ typedef float (*qk_dot_fn)(const void *row, const float *x, int64_t n);
 /* Dequantizes one row of n values into y. */
 typedef void (*qk_dequant_fn)(const void *row, float *y, int64_t n);
 
-/* Which implementation to ask for; QK_IMPL_BEST picks the fastest the running CPU supports: AVX2 (with FMA
- * and F16C) on x86-64, NEON on arm64, else the portable C. Setting QUORUM_KERNELS=portable in the environment
- * makes qk_cpu_features report nothing, so every choice falls back to the portable kernels (how a CPU without
- * the features behaves; tests use it). There are no AVX-512 kernels: AVX-512 CPUs run the AVX2 ones. */
+/* Which implementation to ask for; QK_IMPL_BEST picks the fastest the running CPU supports: AVX-512 VNNI
+ * int8 dots where the CPU has AVX512F/BW/VL/VNNI (QK_IMPL_AVX512: those dots, and the AVX2 kernels for
+ * everything else), AVX2 (with FMA and F16C) on other x86-64, NEON on arm64, else the portable C. Setting
+ * QUORUM_KERNELS=portable in the environment makes qk_cpu_features report nothing, so every choice falls back
+ * to the portable kernels (how a CPU without the features behaves; tests use it); QUORUM_KERNELS=avx2 hides
+ * AVX-512 only. */
 #define QK_IMPL_PORTABLE 0
 #define QK_IMPL_AVX2 1
 #define QK_IMPL_NEON 2
+#define QK_IMPL_AVX512 3
 #define QK_IMPL_BEST 255
 
 /* The dot kernel for a type id and implementation, or NULL when there is none (unknown type, or no SIMD

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 out=.build/arm64
 mkdir -p "$out"
 sysroot=/usr/aarch64-linux-gnu
-sources=(Sources/CKernels/*.c Tests/arm64/kernel_parity.c)
+sources=(Sources/CKernels/*.c Tests/kernels/kernel_parity.c)
 flags=(-O3 -Wall -Wextra -Werror -ISources/CKernels/include -ISources/CKernels)
 
 build() {  # name, compiler command...
@@ -32,7 +32,7 @@ fi
 status=0
 for c in "${compilers[@]}"; do
     echo "arm64 kernels, $c:"
-    qemu-aarch64 -L "$sysroot" "$out/kernel_parity-$c" best || status=1
-    QUORUM_KERNELS=portable qemu-aarch64 -L "$sysroot" "$out/kernel_parity-$c" portable || status=1
+    qemu-aarch64 -L "$sysroot" "$out/kernel_parity-$c" neon || status=1
+    QUORUM_KERNELS=portable qemu-aarch64 -L "$sysroot" "$out/kernel_parity-$c" neon portable || status=1
 done
 exit $status

@@ -1,13 +1,17 @@
-/* The NEON kernels against the portable ones, on arm64 (under qemu-aarch64 here; `make test-arm64`).
- * Every check goes through the public dispatch of ckernels.h with QK_IMPL_NEON and QK_IMPL_PORTABLE, on
- * random rows of every type:
+/* The SIMD kernels this machine cannot run natively against the portable ones (`make test-kernels`):
+ *   - "neon": the NEON kernels, built for arm64 and run under qemu-aarch64 (run-arm64.sh);
+ *   - "avx512": the AVX-512 VNNI int8 dots, built against SIMDe's portable versions of the AVX-512
+ *     instructions, which also makes cpu.c report AVX-512 (run-avx512.sh); that level's other kernels are
+ *     the AVX2 ones, checked the same way.
+ * Every check goes through the public dispatch of ckernels.h with the level under test and QK_IMPL_PORTABLE,
+ * on random rows of every type:
  *   - activation quantizers: identical bytes, also for NaN, infinite, zero and subnormal inputs;
  *   - dequantization: identical bits (NaN only as NaN);
  *   - int8 dots and f32 dots: both within 1e-5 of Σ|w·x| of a double-precision sum over the same values;
  *   - f16 row conversions: identical bits (NaN only as NaN), including subnormals and overflow;
  *   - attention scores and values, f32 and f16 rows: within 1e-5 of the magnitude sum.
- * With argument "best" it checks that QK_IMPL_BEST resolves to the NEON kernels; with "portable" (run with
- * QUORUM_KERNELS=portable) that it resolves to the portable ones. Prints "N passed, M failed". */
+ * Usage: kernel_parity neon|avx512 [portable]; with "portable" (run with QUORUM_KERNELS=portable) it only
+ * checks that QK_IMPL_BEST resolves to the portable kernels. Prints "N passed, M failed". */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +21,8 @@
 #include "qk_half.h"
 
 static int passed, failed;
+/* The implementation level under test, and the one its f16 row conversions belong to. */
+static uint32_t impl = QK_IMPL_NEON, half_impl = QK_IMPL_NEON;
 static void check(int ok, const char *what, int type, int trial) {
     if (ok) { passed++; return; }
     failed++;
@@ -95,40 +101,40 @@ static void test_type(const struct type_info *t) {
 
         /* Dequantization: identical bits. */
         qk_dequant_fn deq_ref = qk_dequant_kernel_impl((uint32_t)t->id, QK_IMPL_PORTABLE);
-        qk_dequant_fn deq_neon = qk_dequant_kernel_impl((uint32_t)t->id, QK_IMPL_NEON);
-        check(deq_neon != NULL, "NEON dequantizer exists", t->id, trial);
-        if (!deq_neon) break;
+        qk_dequant_fn deq_simd = qk_dequant_kernel_impl((uint32_t)t->id, impl);
+        check(deq_simd != NULL, "SIMD dequantizer exists", t->id, trial);
+        if (!deq_simd) break;
         deq_ref(row, w, n);
-        deq_neon(row, w2, n);
+        deq_simd(row, w2, n);
         check(same_floats(w, w2, n), "dequantize bit-identical", t->id, trial);
 
         /* f32-activation dot. */
-        qk_dot_fn dot_neon = qk_dot_kernel((uint32_t)t->id, QK_IMPL_NEON), dot_ref = qk_dot_kernel((uint32_t)t->id, QK_IMPL_PORTABLE);
-        check(dot_neon != NULL, "NEON f32 dot exists", t->id, trial);
-        if (dot_neon) {
+        qk_dot_fn dot_simd = qk_dot_kernel((uint32_t)t->id, impl), dot_ref = qk_dot_kernel((uint32_t)t->id, QK_IMPL_PORTABLE);
+        check(dot_simd != NULL, "SIMD f32 dot exists", t->id, trial);
+        if (dot_simd) {
             const double want = exact_dot(w, x, n), tol = magnitude_tolerance(w, x, n);
-            check(fabs(dot_neon(row, x, n) - want) <= tol, "f32 dot NEON", t->id, trial);
+            check(fabs(dot_simd(row, x, n) - want) <= tol, "f32 dot SIMD", t->id, trial);
             check(fabs(dot_ref(row, x, n) - want) <= tol, "f32 dot portable", t->id, trial);
         }
 
         /* Activation quantizer: identical bytes. */
         if (act == 8) {
             qk_quantize_row_q8_0_impl(x, xq, n, QK_IMPL_PORTABLE);
-            qk_quantize_row_q8_0_impl(x, xq2, n, QK_IMPL_NEON);
+            qk_quantize_row_q8_0_impl(x, xq2, n, impl);
         } else {
             qk_quantize_row_q8_K_impl(x, xq, n, QK_IMPL_PORTABLE);
-            qk_quantize_row_q8_K_impl(x, xq2, n, QK_IMPL_NEON);
+            qk_quantize_row_q8_K_impl(x, xq2, n, impl);
         }
         check(memcmp(xq, xq2, act_bytes) == 0, "activation quantizer bytes", t->id, trial);
 
         /* int8 dot: both kernels against the double sum over the same integers' values. */
         qk_dequant_kernel_impl(act, QK_IMPL_PORTABLE)(xq, xd, n);
-        qk_qdot_fn q_ref = qk_qdot_kernel((uint32_t)t->id, QK_IMPL_PORTABLE), q_neon = qk_qdot_kernel((uint32_t)t->id, QK_IMPL_NEON);
-        check(q_neon != NULL, "NEON int8 dot exists", t->id, trial);
-        if (q_neon) {
+        qk_qdot_fn q_ref = qk_qdot_kernel((uint32_t)t->id, QK_IMPL_PORTABLE), q_simd = qk_qdot_kernel((uint32_t)t->id, impl);
+        check(q_simd != NULL, "SIMD int8 dot exists", t->id, trial);
+        if (q_simd) {
             const double want = exact_dot(w, xd, n), tol = magnitude_tolerance(w, xd, n);
-            const float got = q_neon(row, xq, n), ref = q_ref(row, xq, n);
-            check(fabs(got - want) <= tol, "int8 dot NEON", t->id, trial);
+            const float got = q_simd(row, xq, n), ref = q_ref(row, xq, n);
+            check(fabs(got - want) <= tol, "int8 dot SIMD", t->id, trial);
             check(fabs(ref - want) <= tol, "int8 dot portable", t->id, trial);
         }
     }
@@ -151,10 +157,10 @@ static void test_quantizer_edges(void) {
             for (int i = 0; i < n; i += 32) x[i] = 127.0f;
         }
         qk_quantize_row_q8_0_impl(x, a, n, QK_IMPL_PORTABLE);
-        qk_quantize_row_q8_0_impl(x, b, n, QK_IMPL_NEON);
+        qk_quantize_row_q8_0_impl(x, b, n, impl);
         check(memcmp(a, b, (size_t)(n / 32) * 34) == 0, "Q8_0 quantizer, hostile input", 8, trial);
         qk_quantize_row_q8_K_impl(x, a, n, QK_IMPL_PORTABLE);
-        qk_quantize_row_q8_K_impl(x, b, n, QK_IMPL_NEON);
+        qk_quantize_row_q8_K_impl(x, b, n, impl);
         check(memcmp(a, b, (size_t)(n / 256) * 292) == 0, "Q8_K quantizer, hostile input", 15, trial);
     }
 }
@@ -166,14 +172,14 @@ static void test_f16_types(void) {
     for (int trial = 0; trial < 20; trial++) {
         for (int i = 0; i < n; i++) h[i] = (uint16_t)next();
         qk_f16_to_f32(h, a, n, QK_IMPL_PORTABLE);
-        check(qk_f16_to_f32(h, b, n, QK_IMPL_NEON) == 0, "NEON f16->f32 exists", 1, trial);
+        check(qk_f16_to_f32(h, b, n, half_impl) == 0, "SIMD f16->f32 exists", 1, trial);
         check(same_floats(a, b, n), "f16->f32 bit-identical", 1, trial);
         for (int i = 0; i < n; i++) {
             const uint64_t r = next() % 8;
             x[i] = r == 0 ? uniform(-1e-6f, 1e-6f) : r == 1 ? uniform(-70000, 70000) : r == 2 ? NAN : uniform(-10, 10);
         }
         qk_f32_to_f16(x, h, n, QK_IMPL_PORTABLE);
-        qk_f32_to_f16(x, h2, n, QK_IMPL_NEON);
+        qk_f32_to_f16(x, h2, n, half_impl);
         int same = 1;
         for (int i = 0; i < n; i++) {
             const int nan1 = (h[i] & 0x7c00) == 0x7c00 && (h[i] & 0x3ff), nan2 = (h2[i] & 0x7c00) == 0x7c00 && (h2[i] & 0x3ff);
@@ -186,16 +192,16 @@ static void test_f16_types(void) {
         for (int i = 0; i < n; i++) { a[i] = uniform(-1, 1); x[i] = uniform(-1, 1); }
         qk_f32_to_f16(a, h, n, QK_IMPL_PORTABLE);
         qk_f16_to_f32(h, b, n, QK_IMPL_PORTABLE);
-        qk_dot_fn f32dot = qk_dot_kernel(0, QK_IMPL_NEON), f16dot = qk_dot_kernel(1, QK_IMPL_NEON);
+        qk_dot_fn f32dot = qk_dot_kernel(0, impl), f16dot = qk_dot_kernel(1, impl);
         check(f32dot && fabs(f32dot(a, x, n - 3) - exact_dot(a, x, n - 3)) <= magnitude_tolerance(a, x, n - 3), "f32 dot", 0, trial);
         check(f16dot && fabs(f16dot(h, x, n) - exact_dot(b, x, n)) <= magnitude_tolerance(b, x, n), "f16 dot", 1, trial);
-        qk_dequant_fn deq16 = qk_dequant_kernel_impl(1, QK_IMPL_NEON), deqbf = qk_dequant_kernel_impl(30, QK_IMPL_NEON);
+        qk_dequant_fn deq16 = qk_dequant_kernel_impl(1, impl), deqbf = qk_dequant_kernel_impl(30, impl);
         for (int i = 0; i < n; i++) h[i] = (uint16_t)next();
         qk_dequant_kernel_impl(1, QK_IMPL_PORTABLE)(h, a, n);
-        check(deq16 != NULL, "NEON f16 dequantizer exists", 1, trial);
+        check(deq16 != NULL, "SIMD f16 dequantizer exists", 1, trial);
         if (deq16) { deq16(h, b, n); check(same_floats(a, b, n), "f16 dequantize", 1, trial); }
         qk_dequant_kernel_impl(30, QK_IMPL_PORTABLE)(h, a, n);
-        check(deqbf != NULL, "NEON bf16 dequantizer exists", 30, trial);
+        check(deqbf != NULL, "SIMD bf16 dequantizer exists", 30, trial);
         if (deqbf) { deqbf(h, b, n); check(same_floats(a, b, n), "bf16 dequantize", 30, trial); }
     }
 }
@@ -214,7 +220,7 @@ static void test_attention(void) {
         const float *kv = half ? kf : keys;  /* the values the products really see */
         const void *src = half ? (const void *)kh : (const void *)keys;
         qk_attn_scores(q, group, dim, src, half, stride, rows, 0.125f, s1, QK_IMPL_PORTABLE);
-        qk_attn_scores(q, group, dim, src, half, stride, rows, 0.125f, s2, QK_IMPL_NEON);
+        qk_attn_scores(q, group, dim, src, half, stride, rows, 0.125f, s2, impl);
         int ok = 1;
         for (int h = 0; h < group; h++)
             for (int j = 0; j < rows; j++) {
@@ -225,7 +231,7 @@ static void test_attention(void) {
         for (int i = 0; i < group * rows; i++) p[i] = uniform(0, 1);
         for (int i = 0; i < group * dim; i++) o1[i] = o2[i] = uniform(-1, 1);
         qk_attn_values(p, group, rows, src, half, stride, dim, o1, accumulate, QK_IMPL_PORTABLE);
-        qk_attn_values(p, group, rows, src, half, stride, dim, o2, accumulate, QK_IMPL_NEON);
+        qk_attn_values(p, group, rows, src, half, stride, dim, o2, accumulate, impl);
         ok = 1;
         for (int h = 0; h < group; h++)
             for (int d = 0; d < dim; d++) {
@@ -237,9 +243,9 @@ static void test_attention(void) {
     }
 }
 
-/* QK_IMPL_BEST resolves to NEON on arm64, or to the portable kernels when QUORUM_KERNELS=portable. */
+/* QK_IMPL_BEST resolves to the level under test, or to the portable kernels when QUORUM_KERNELS=portable. */
 static void test_dispatch(int expect_portable) {
-    const uint32_t want = expect_portable ? QK_IMPL_PORTABLE : QK_IMPL_NEON;
+    const uint32_t want = expect_portable ? QK_IMPL_PORTABLE : impl;
     for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
         const uint32_t id = (uint32_t)types[k].id;
         check(qk_qdot_kernel(id, QK_IMPL_BEST) == qk_qdot_kernel(id, want) && qk_qdot_kernel(id, want) != NULL,
@@ -248,13 +254,19 @@ static void test_dispatch(int expect_portable) {
         check(qk_dot_kernel(id, QK_IMPL_BEST) == qk_dot_kernel(id, want) && qk_dot_kernel(id, want) != NULL, "best dot", (int)id, 0);
     }
     const uint32_t features = qk_cpu_features();
-    check(expect_portable ? features == 0 : (features & QK_CPU_NEON) != 0, "cpu features", 0, 0);
-    check(qk_qdot_kernel(8, QK_IMPL_AVX2) == NULL, "no AVX2 kernels on arm64", 8, 0);
-    if (expect_portable) check(qk_qdot_kernel(8, QK_IMPL_NEON) == NULL, "NEON refused when forced portable", 8, 0);
+    const uint32_t need = impl == QK_IMPL_NEON ? QK_CPU_NEON
+        : QK_CPU_AVX2 | QK_CPU_AVX512F | QK_CPU_AVX512BW | QK_CPU_AVX512VL | QK_CPU_AVX512VNNI;
+    check(expect_portable ? features == 0 : (features & need) == need, "cpu features", 0, 0);
+    if (impl == QK_IMPL_NEON) check(qk_qdot_kernel(8, QK_IMPL_AVX2) == NULL, "no AVX2 kernels on arm64", 8, 0);
+    if (impl == QK_IMPL_AVX512 && !expect_portable)
+        check(qk_qdot_kernel(8, QK_IMPL_AVX512) != qk_qdot_kernel(8, QK_IMPL_AVX2), "VNNI dots differ from AVX2", 8, 0);
+    if (expect_portable) check(qk_qdot_kernel(8, impl) == NULL, "SIMD refused when forced portable", 8, 0);
 }
 
 int main(int argc, char **argv) {
-    const char *mode = argc > 1 ? argv[1] : "best";
+    if (argc > 1 && strcmp(argv[1], "avx512") == 0) { impl = QK_IMPL_AVX512; half_impl = QK_IMPL_AVX2; }
+    else if (argc < 2 || strcmp(argv[1], "neon") != 0) { fprintf(stderr, "usage: kernel_parity neon|avx512 [portable]\n"); return 2; }
+    const char *mode = argc > 2 ? argv[2] : "best";
     if (strcmp(mode, "portable") == 0) {
         test_dispatch(1);
     } else {
