@@ -1,6 +1,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qk_internal.h"
+#if defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 /* Detected once: kernels ask at every call (racing first calls store the same answer). */
 static volatile int64_t detected = -1;
@@ -29,6 +33,9 @@ static uint32_t detect(void) {
     if (f & QK_CPU_AVX2) f |= QK_CPU_F16C;
 #elif defined(__aarch64__)
     f |= QK_CPU_NEON;
+#if defined(__linux__) && defined(HWCAP_ASIMDDP)
+    if (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) f |= QK_CPU_NEON_DOTPROD;
+#endif
 #endif
     return f;
 }
@@ -44,6 +51,11 @@ int qk_has_avx2_set(void) {
 }
 
 int qk_has_neon(void) { return (qk_cpu_features() & QK_CPU_NEON) != 0; }
+
+int qk_has_neon_dotprod(void) {
+    const uint32_t need = QK_CPU_NEON | QK_CPU_NEON_DOTPROD;
+    return (qk_cpu_features() & need) == need;
+}
 
 int qk_has_avx512_set(void) {
     const uint32_t need = QK_CPU_AVX512F | QK_CPU_AVX512BW | QK_CPU_AVX512VL | QK_CPU_AVX512VNNI;

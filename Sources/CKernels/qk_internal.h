@@ -93,6 +93,10 @@ static inline void qk_k4_unpack_scales(const uint8_t *q, uint8_t sc[8], uint8_t 
 int qk_has_avx2_set(void);
 /* Whether the NEON kernels may run (arm64, unless QUORUM_KERNELS=portable). */
 int qk_has_neon(void);
+/* Whether the SDOT int8 dots may run (arm64 CPUs with the ARMv8.2 dot product). */
+int qk_has_neon_dotprod(void);
+/* The SDOT int8 dots (quant_q8_neon_dotprod.c); NULL off arm64. */
+qk_qdot_fn qk__neon_dotprod_qdot(uint32_t type);
 /* Whether the AVX-512 VNNI int8 dots may run: the AVX2 set plus AVX512F, BW, VL and VNNI. */
 int qk_has_avx512_set(void);
 /* f32 of every f16 bit pattern (half_table.c); qk__half_table_init fills it once, before a kernel using it

@@ -12,13 +12,14 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public static let neon = CPUFeatures(rawValue: UInt32(QK_CPU_NEON))
     public static let avx512bw = CPUFeatures(rawValue: UInt32(QK_CPU_AVX512BW))
     public static let avx512vl = CPUFeatures(rawValue: UInt32(QK_CPU_AVX512VL))
+    public static let neonDotprod = CPUFeatures(rawValue: UInt32(QK_CPU_NEON_DOTPROD))
 
     public static let current = CPUFeatures(rawValue: qk_cpu_features())
 
     public var description: String {
         let names: [(CPUFeatures, String)] = [(.avx2, "avx2"), (.fma, "fma"), (.f16c, "f16c"),
                                               (.avx512f, "avx512f"), (.avx512bw, "avx512bw"), (.avx512vl, "avx512vl"),
-                                              (.avx512vnni, "avx512vnni"), (.neon, "neon")]
+                                              (.avx512vnni, "avx512vnni"), (.neon, "neon"), (.neonDotprod, "dotprod")]
         let present = names.filter { contains($0.0) }.map(\.1)
         return present.isEmpty ? "portable" : present.joined(separator: ",")
     }

@@ -5,7 +5,7 @@ import Foundation
 /// Which implementation of a kernel to use. `.best` is what the engine wants; the others exist for tests and
 /// benchmarks that compare a SIMD kernel with the portable reference.
 public enum KernelImplementation: Sendable, CaseIterable {
-    case portable, avx2, avx512, neon, best
+    case portable, avx2, avx512, neon, neonDotprod, best
 
     var code: UInt32 {
         switch self {
@@ -13,12 +13,14 @@ public enum KernelImplementation: Sendable, CaseIterable {
         case .avx2: UInt32(QK_IMPL_AVX2)
         case .avx512: UInt32(QK_IMPL_AVX512)
         case .neon: UInt32(QK_IMPL_NEON)
+        case .neonDotprod: UInt32(QK_IMPL_NEON_DOTPROD)
         case .best: UInt32(QK_IMPL_BEST)
         }
     }
 
     /// The SIMD implementations this CPU runs, best first: AVX-512 VNNI (int8 dots; the AVX2 kernels for the
-    /// rest) and AVX2 (with FMA and F16C) on x86-64, NEON on arm64; empty when only the portable kernels run
+    /// rest) and AVX2 (with FMA and F16C) on x86-64, NEON with SDOT int8 dots and base NEON on arm64; empty
+    /// when only the portable kernels run
     /// (a CPU without them, or QUORUM_KERNELS=portable).
     public static let available: [KernelImplementation] = {
         let cpu = CPUFeatures.current
@@ -27,7 +29,10 @@ public enum KernelImplementation: Sendable, CaseIterable {
             if cpu.isSuperset(of: [.avx512f, .avx512bw, .avx512vl, .avx512vnni]) { found.append(.avx512) }
             found.append(.avx2)
         }
-        if cpu.contains(.neon) { found.append(.neon) }
+        if cpu.contains(.neon) {
+            if cpu.contains(.neonDotprod) { found.append(.neonDotprod) }
+            found.append(.neon)
+        }
         return found
     }()
 
@@ -40,6 +45,7 @@ public enum KernelImplementation: Sendable, CaseIterable {
         switch simd {
         case .avx512?: return "kernels: AVX-512 VNNI int8 dots, AVX2+FMA+F16C for the rest (CPU features: \(CPUFeatures.current))"
         case .avx2?: return "kernels: AVX2+FMA+F16C (CPU features: \(CPUFeatures.current))"
+        case .neonDotprod?: return "kernels: NEON with SDOT int8 dots"
         case .neon?: return "kernels: NEON"
         default:
             let forced = ProcessInfo.processInfo.environment["QUORUM_KERNELS"] == "portable"

@@ -1,5 +1,7 @@
 /* The SIMD kernels this machine cannot run natively against the portable ones (`make test-kernels`):
- *   - "neon": the NEON kernels, built for arm64 and run under qemu-aarch64 (run-arm64.sh);
+ *   - "neon": the NEON kernels, built for arm64 and run under qemu-aarch64 (run-arm64.sh), and
+ *     "neon-dotprod": that level with the SDOT int8 dots (qemu's default CPU has the dot product; run-arm64.sh
+ *     also runs "neon" on a Cortex-A53, which lacks it, where the dispatch must fall back to base NEON);
  *   - "avx512": the AVX-512 VNNI int8 dots, built against SIMDe's portable versions of the AVX-512
  *     instructions, which also makes cpu.c report AVX-512 (run-avx512.sh); that level's other kernels are
  *     the AVX2 ones, checked the same way.
@@ -10,7 +12,7 @@
  *   - int8 dots and f32 dots: both within 1e-5 of Σ|w·x| of a double-precision sum over the same values;
  *   - f16 row conversions: identical bits (NaN only as NaN), including subnormals and overflow;
  *   - attention scores and values, f32 and f16 rows: within 1e-5 of the magnitude sum.
- * Usage: kernel_parity neon|avx512 [portable]; with "portable" (run with QUORUM_KERNELS=portable) it only
+ * Usage: kernel_parity neon|neon-dotprod|avx512 [portable]; with "portable" (run with QUORUM_KERNELS=portable) it only
  * checks that QK_IMPL_BEST resolves to the portable kernels. Prints "N passed, M failed". */
 #include <math.h>
 #include <stdint.h>
@@ -246,18 +248,25 @@ static void test_attention(void) {
 /* QK_IMPL_BEST resolves to the level under test, or to the portable kernels when QUORUM_KERNELS=portable. */
 static void test_dispatch(int expect_portable) {
     const uint32_t want = expect_portable ? QK_IMPL_PORTABLE : impl;
+    const uint32_t features = qk_cpu_features();
+    /* On arm64 the best int8 dots are the SDOT ones wherever the CPU has them, whatever level is under test. */
+    const uint32_t want_q = !expect_portable && impl != QK_IMPL_AVX512 && (features & QK_CPU_NEON_DOTPROD)
+        ? QK_IMPL_NEON_DOTPROD : want;
     for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) {
         const uint32_t id = (uint32_t)types[k].id;
-        check(qk_qdot_kernel(id, QK_IMPL_BEST) == qk_qdot_kernel(id, want) && qk_qdot_kernel(id, want) != NULL,
+        check(qk_qdot_kernel(id, QK_IMPL_BEST) == qk_qdot_kernel(id, want_q) && qk_qdot_kernel(id, want_q) != NULL,
               "best int8 dot", (int)id, 0);
         check(qk_dequant_kernel(id) == qk_dequant_kernel_impl(id, want) && qk_dequant_kernel(id) != NULL, "best dequant", (int)id, 0);
         check(qk_dot_kernel(id, QK_IMPL_BEST) == qk_dot_kernel(id, want) && qk_dot_kernel(id, want) != NULL, "best dot", (int)id, 0);
     }
-    const uint32_t features = qk_cpu_features();
-    const uint32_t need = impl == QK_IMPL_NEON ? QK_CPU_NEON
+    const uint32_t need = impl == QK_IMPL_NEON ? QK_CPU_NEON : impl == QK_IMPL_NEON_DOTPROD ? QK_CPU_NEON | QK_CPU_NEON_DOTPROD
         : QK_CPU_AVX2 | QK_CPU_AVX512F | QK_CPU_AVX512BW | QK_CPU_AVX512VL | QK_CPU_AVX512VNNI;
     check(expect_portable ? features == 0 : (features & need) == need, "cpu features", 0, 0);
-    if (impl == QK_IMPL_NEON) check(qk_qdot_kernel(8, QK_IMPL_AVX2) == NULL, "no AVX2 kernels on arm64", 8, 0);
+    if (impl != QK_IMPL_AVX512) check(qk_qdot_kernel(8, QK_IMPL_AVX2) == NULL, "no AVX2 kernels on arm64", 8, 0);
+    if (impl == QK_IMPL_NEON && !(features & QK_CPU_NEON_DOTPROD))
+        check(qk_qdot_kernel(8, QK_IMPL_NEON_DOTPROD) == NULL, "no SDOT kernels without the dot product", 8, 0);
+    if (impl == QK_IMPL_NEON_DOTPROD && !expect_portable)
+        check(qk_qdot_kernel(8, QK_IMPL_NEON_DOTPROD) != qk_qdot_kernel(8, QK_IMPL_NEON), "SDOT dots differ from base NEON", 8, 0);
     if (impl == QK_IMPL_AVX512 && !expect_portable)
         check(qk_qdot_kernel(8, QK_IMPL_AVX512) != qk_qdot_kernel(8, QK_IMPL_AVX2), "VNNI dots differ from AVX2", 8, 0);
     if (expect_portable) check(qk_qdot_kernel(8, impl) == NULL, "SIMD refused when forced portable", 8, 0);
@@ -265,7 +274,11 @@ static void test_dispatch(int expect_portable) {
 
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "avx512") == 0) { impl = QK_IMPL_AVX512; half_impl = QK_IMPL_AVX2; }
-    else if (argc < 2 || strcmp(argv[1], "neon") != 0) { fprintf(stderr, "usage: kernel_parity neon|avx512 [portable]\n"); return 2; }
+    else if (argc > 1 && strcmp(argv[1], "neon-dotprod") == 0) { impl = QK_IMPL_NEON_DOTPROD; half_impl = QK_IMPL_NEON; }
+    else if (argc < 2 || strcmp(argv[1], "neon") != 0) {
+        fprintf(stderr, "usage: kernel_parity neon|neon-dotprod|avx512 [portable]\n");
+        return 2;
+    }
     const char *mode = argc > 2 ? argv[2] : "best";
     if (strcmp(mode, "portable") == 0) {
         test_dispatch(1);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Sources/CKernels and kernel_parity.c for arm64 with the cross GCC and with the Swift toolchain's
 # clang (what SwiftPM compiles CKernels with on an arm64 machine), and runs the parity test under
-# qemu-aarch64: NEON kernels against the portable ones, then the dispatch with QUORUM_KERNELS=portable.
+# qemu-aarch64: NEON kernels (base and SDOT) against the portable ones, then the dispatch with QUORUM_KERNELS=portable.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=.build/arm64
@@ -32,7 +32,10 @@ fi
 status=0
 for c in "${compilers[@]}"; do
     echo "arm64 kernels, $c:"
+    # qemu's default CPU has the ARMv8.2 dot product (SDOT); a Cortex-A53 has base NEON only.
     qemu-aarch64 -L "$sysroot" "$out/kernel_parity-$c" neon || status=1
+    qemu-aarch64 -L "$sysroot" "$out/kernel_parity-$c" neon-dotprod || status=1
+    qemu-aarch64 -cpu cortex-a53 -L "$sysroot" "$out/kernel_parity-$c" neon || status=1
     QUORUM_KERNELS=portable qemu-aarch64 -L "$sysroot" "$out/kernel_parity-$c" neon portable || status=1
 done
 exit $status

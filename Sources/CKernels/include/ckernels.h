@@ -17,6 +17,7 @@
 #define QK_CPU_NEON    (1u << 5)
 #define QK_CPU_AVX512BW (1u << 6)
 #define QK_CPU_AVX512VL (1u << 7)
+#define QK_CPU_NEON_DOTPROD (1u << 8)
 uint32_t qk_cpu_features(void);
 
 /* Dot product of one quantized row of n values (n a multiple of the type's block size) with n f32 values.
@@ -27,7 +28,8 @@ typedef void (*qk_dequant_fn)(const void *row, float *y, int64_t n);
 
 /* Which implementation to ask for; QK_IMPL_BEST picks the fastest the running CPU supports: AVX-512 VNNI
  * int8 dots where the CPU has AVX512F/BW/VL/VNNI (QK_IMPL_AVX512: those dots, and the AVX2 kernels for
- * everything else), AVX2 (with FMA and F16C) on other x86-64, NEON on arm64, else the portable C. Setting
+ * everything else), AVX2 (with FMA and F16C) on other x86-64, NEON on arm64 (QK_IMPL_NEON_DOTPROD: SDOT int8
+ * dots and NEON for the rest, where the CPU has the ARMv8.2 dot product), else the portable C. Setting
  * QUORUM_KERNELS=portable in the environment makes qk_cpu_features report nothing, so every choice falls back
  * to the portable kernels (how a CPU without the features behaves; tests use it); QUORUM_KERNELS=avx2 hides
  * AVX-512 only. */
@@ -35,6 +37,7 @@ typedef void (*qk_dequant_fn)(const void *row, float *y, int64_t n);
 #define QK_IMPL_AVX2 1
 #define QK_IMPL_NEON 2
 #define QK_IMPL_AVX512 3
+#define QK_IMPL_NEON_DOTPROD 4
 #define QK_IMPL_BEST 255
 
 /* The dot kernel for a type id and implementation, or NULL when there is none (unknown type, or no SIMD
