@@ -9,6 +9,8 @@
  * differs, and every kernel adds all lanes), so they differ from the portable kernels only in float
  * summation order. */
 
+#include "qk_neon.h"
+
 /* acc + Σ a·b over 16 signed byte pairs, as 4 int32 partial sums. */
 QK_TARGET static inline int32x4_t dot16(int32x4_t acc, int8x16_t a, int8x16_t b) { return QK_DOT16(acc, a, b); }
 
@@ -43,16 +45,6 @@ QK_TARGET static float QK_NAME(qdot_q4_0)(const void *row, const void *xq, int64
     return vaddvq_f32(acc);
 }
 
-/* Byte l of the result is 16 when bit (first + l) of qh is set, else 0, for l in 0..15: a table lookup
- * copies the qh byte holding each lane's bit into the lane, and a test against the lane's bit mask. */
-QK_TARGET static inline uint8x16_t q5_high16(uint32_t qh, int first) {
-    static const uint8_t bit_masks[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
-    const uint8_t b = (uint8_t)(first / 8);
-    const uint8_t index[16] = {b, b, b, b, b, b, b, b, (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1),
-                               (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1)};
-    const uint8x16_t bytes = vqtbl1q_u8(vreinterpretq_u8_u32(vdupq_n_u32(qh)), vld1q_u8(index));
-    return vandq_u8(vtstq_u8(bytes, vld1q_u8(bit_masks)), vdupq_n_u8(16));
-}
 
 /* Q5_0: as Q4_0 with bit i of qh as bit 4 of value i; y = d·(q − 16). */
 QK_TARGET static float QK_NAME(qdot_q5_0)(const void *row, const void *xq, int64_t n) {
@@ -162,4 +154,17 @@ QK_TARGET static float QK_NAME(qdot_q6_K)(const void *row, const void *xq, int64
         sum += half_f(w[i].d) * x[i].d * (float)vaddvq_s32(isum);
     }
     return sum;
+}
+
+/* This variant's kernel per weight type id, or NULL. */
+static qk_qdot_fn QK_NAME(qdot_table)(uint32_t type) {
+    switch (type) {
+    case 2: return QK_NAME(qdot_q4_0);
+    case 6: return QK_NAME(qdot_q5_0);
+    case 8: return QK_NAME(qdot_q8_0);
+    case 12: return QK_NAME(qdot_q4_K);
+    case 13: return QK_NAME(qdot_q5_K);
+    case 14: return QK_NAME(qdot_q6_K);
+    default: return NULL;
+    }
 }

@@ -7,6 +7,7 @@
 
 #if defined(__aarch64__)
 #include <arm_neon.h>
+#include "qk_neon.h"
 
 /* 16 bytes of small unsigned integers, as four float vectors of 4. */
 static inline void u8x16_to_f32(uint8x16_t v, float32x4_t out[4]) {
@@ -63,15 +64,6 @@ static void deq_q8_0_neon(const void *row, float *y, int64_t n) {
     }
 }
 
-/* 16 lanes: 16 where bit (first + l) of qh is set (see quant_q8_neon.c's twin). */
-static inline uint8x16_t q5_high16(uint32_t qh, int first) {
-    static const uint8_t bit_masks[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
-    const uint8_t b = (uint8_t)(first / 8);
-    const uint8_t index[16] = {b, b, b, b, b, b, b, b, (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1),
-                               (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1), (uint8_t)(b + 1)};
-    const uint8x16_t bytes = vqtbl1q_u8(vreinterpretq_u8_u32(vdupq_n_u32(qh)), vld1q_u8(index));
-    return vandq_u8(vtstq_u8(bytes, vld1q_u8(bit_masks)), vdupq_n_u8(16));
-}
 
 /* Q4_0 and Q5_0: y = d · (q − offset), values j (low nibbles) then j+16 (high nibbles). */
 static inline void deq_legacy_block(float d, const uint8_t *qs, const uint8_t *qh_bytes, int offset, float *y) {

@@ -75,15 +75,7 @@ QK_AVX2 void qk__avx2_quantize_q8_K(const float *x, void *vy, int64_t n) {
 
 qk_qdot_fn qk__avx2_qdot(uint32_t type) {
     qk__half_table_init();
-    switch (type) {
-    case 2: return qdot_q4_0_avx2;
-    case 6: return qdot_q5_0_avx2;
-    case 8: return qdot_q8_0_avx2;
-    case 12: return qdot_q4_K_avx2;
-    case 13: return qdot_q5_K_avx2;
-    case 14: return qdot_q6_K_avx2;
-    default: return NULL;
-    }
+    return qdot_table_avx2(type);
 }
 
 #else

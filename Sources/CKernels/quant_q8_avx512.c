@@ -24,15 +24,7 @@
 
 qk_qdot_fn qk__avx512_qdot(uint32_t type) {
     qk__half_table_init();
-    switch (type) {
-    case 2: return qdot_q4_0_avx512;
-    case 6: return qdot_q5_0_avx512;
-    case 8: return qdot_q8_0_avx512;
-    case 12: return qdot_q4_K_avx512;
-    case 13: return qdot_q5_K_avx512;
-    case 14: return qdot_q6_K_avx512;
-    default: return NULL;
-    }
+    return qdot_table_avx512(type);
 }
 
 #else

@@ -58,15 +58,7 @@ void qk__neon_quantize_q8_K(const float *x, void *vy, int64_t n) {
 }
 
 qk_qdot_fn qk__neon_qdot(uint32_t type) {
-    switch (type) {
-    case 2: return qdot_q4_0_neon;
-    case 6: return qdot_q5_0_neon;
-    case 8: return qdot_q8_0_neon;
-    case 12: return qdot_q4_K_neon;
-    case 13: return qdot_q5_K_neon;
-    case 14: return qdot_q6_K_neon;
-    default: return NULL;
-    }
+    return qdot_table_neon(type);
 }
 
 #else

@@ -12,15 +12,7 @@
 #include "qdot_neon.h"
 
 qk_qdot_fn qk__neon_dotprod_qdot(uint32_t type) {
-    switch (type) {
-    case 2: return qdot_q4_0_neon_dotprod;
-    case 6: return qdot_q5_0_neon_dotprod;
-    case 8: return qdot_q8_0_neon_dotprod;
-    case 12: return qdot_q4_K_neon_dotprod;
-    case 13: return qdot_q5_K_neon_dotprod;
-    case 14: return qdot_q6_K_neon_dotprod;
-    default: return NULL;
-    }
+    return qdot_table_neon_dotprod(type);
 }
 
 #else
