@@ -158,6 +158,8 @@ def bench_engine(quorum, models: list[pathlib.Path], threads: int, gbps: float |
             notes.append(f"llama.cpp could not run {model.name}: {str(e).splitlines()[0][:300]}")
             p, p_wall = {}, 0
         print(f"  ({name}: quorum {q_wall:.0f} s, llama.cpp {p_wall:.0f} s including load and warm-up)")
+        if q.get("kernels") and not any(n.startswith("Quorum's kernels") for n in notes):
+            notes.append(f"Quorum's kernels in this run: {q['kernels']} (chosen by CPU feature at start-up).")
         record("engine", f"{name}: prompt processing", q.get("pp_tokens_per_s"), p.get("pp_tokens_per_s"),
                "llama.cpp", "tok/s", True, target="pp")
         record("engine", f"{name}: generation", q.get("tg_tokens_per_s"), p.get("tg_tokens_per_s"),

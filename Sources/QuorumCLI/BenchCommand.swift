@@ -3,6 +3,7 @@ import Base
 import Foundation
 import GGUF
 import Inference
+import Kernels
 
 /// `quorum bench`: prompt-processing and generation speed of one model, measured the way
 /// Benchmarks/peer_llama.py measures llama.cpp, so `make bench` can print the two side by side.
@@ -65,7 +66,8 @@ struct BenchCommand: ParsableCommand {
                             ppTokensPerSecond: Self.median(runs.map(\.pp)),
                             tgTokensPerSecond: Self.median(runs.map(\.tg)),
                             peakRSSMegabytes: Self.peakRSSMegabytes(),
-                            activeWeightBytesPerToken: weights.activePerToken, totalWeightBytes: weights.total)
+                            activeWeightBytesPerToken: weights.activePerToken, totalWeightBytes: weights.total,
+                            kernels: KernelImplementation.simd.map { "\($0)" } ?? "portable")
         if json {
             let data = try JSONSerialization.data(withJSONObject: result.jsonObject, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -134,19 +136,23 @@ struct BenchCommand: ParsableCommand {
         let peakRSSMegabytes: Double
         let activeWeightBytesPerToken: Int
         let totalWeightBytes: Int
+        /// The kernel level that ran: avx512, avx2, neonDotprod, neon or portable.
+        let kernels: String
 
         var jsonObject: [String: Any] {
             ["model": model, "threads": threads,
              "pp_tokens_per_s": (ppTokensPerSecond * 100).rounded() / 100,
              "tg_tokens_per_s": (tgTokensPerSecond * 100).rounded() / 100,
              "peak_rss_mb": (peakRSSMegabytes * 10).rounded() / 10,
-             "active_weight_bytes_per_token": activeWeightBytesPerToken, "total_weight_bytes": totalWeightBytes]
+             "active_weight_bytes_per_token": activeWeightBytesPerToken, "total_weight_bytes": totalWeightBytes,
+             "kernels": kernels]
         }
 
         func table(pp: Int, tg: Int, repeats: Int) -> String {
             let rows: [(String, String)] = [
                 ("model", model),
                 ("threads", "\(threads)"),
+                ("kernels", kernels),
                 ("prompt processing", String(format: "%.1f tokens/s (pp%d, median of %d)", ppTokensPerSecond, pp, repeats)),
                 ("generation", String(format: "%.1f tokens/s (tg%d, median of %d)", tgTokensPerSecond, tg, repeats)),
                 ("peak RSS", String(format: "%.1f MB", peakRSSMegabytes)),

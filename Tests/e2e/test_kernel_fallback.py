@@ -47,3 +47,18 @@ def test_portable_fallback_logs_once_and_gives_the_same_logits(model):
         assert len(shared) >= 35, f"position {position}: top-40 lists share only {len(shared)}"
         for token in shared:
             assert abs(top_a[token] - top_b[token]) <= 1e-3 * max(1.0, abs(top_a[token])), (position, token)
+
+
+def test_bench_reports_the_kernel_level():
+    def level(portable: bool) -> str:
+        env = dict(os.environ)
+        env.pop("QUORUM_KERNELS", None)
+        if portable:
+            env["QUORUM_KERNELS"] = "portable"
+        run = subprocess.run([QUORUM_BIN, "bench", "--model", str(MODELS / "tiny-qwen3moe-q8_0.gguf"), "--pp", "8",
+                              "--tg", "4", "--repeats", "1", "--json"], env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)["kernels"]
+
+    assert level(portable=True) == "portable"
+    assert level(portable=False) in ("avx512", "avx2", "neonDotprod", "neon")
