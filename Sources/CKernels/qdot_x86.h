@@ -18,6 +18,17 @@ QK_TARGET static inline float hsum8(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+/* Decoding reads every weight once per token, from memory: ask for the lines 1 KB ahead of the block being
+ * summed. With two threads streaming 512 MB of Q4_K rows on a 2-core EPYC VM this took the kernel from 23.5 to
+ * 27.9 GB/s (median of 8; the memory reads 29-30 GB/s): the hardware prefetcher alone stays too close behind.
+ * A prefetch past the end of a matrix is harmless: it never faults. */
+#define QK_PREFETCH_AHEAD 1024
+#define QK_PREFETCH(p, lines)                                                                        \
+    do {                                                                                             \
+        for (int line_ = 0; line_ < (lines); line_++)                                                \
+            _mm_prefetch((const char *)(p) + QK_PREFETCH_AHEAD + 64 * line_, _MM_HINT_T0);           \
+    } while (0)
+
 /* Block scales: a half broadcast to all 8 lanes, then converted. Converting a single lane (_cvtsh_ss) let
  * the compiler insert the half into whatever register was live, here the accumulator, which chained every
  * block's scale to the previous block's FMA and made the loop 2-3x slower. Scalar scales (once per K-quant
@@ -40,6 +51,7 @@ QK_TARGET static float QK_NAME(qdot_q8_0)(const void *row, const void *xq, int64
     const qk_block_q8_0 *w = row, *x = xq;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / 32; i++) {
+        QK_PREFETCH(w + i, 1);
         const __m256i p = dot_i8_i8(_mm256_loadu_si256((const __m256i *)w[i].qs), _mm256_loadu_si256((const __m256i *)x[i].qs));
         const __m256 d = _mm256_mul_ps(half_splat(w[i].d), half_splat(x[i].d));
         acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc);
@@ -53,6 +65,7 @@ QK_TARGET static float QK_NAME(qdot_q4_0)(const void *row, const void *xq, int64
     __m256 acc = _mm256_setzero_ps();
     const __m256i eight = _mm256_set1_epi8(8);
     for (int64_t i = 0; i < n / 32; i++) {
+        QK_PREFETCH(w + i, 1);
         const __m256i q = _mm256_sub_epi8(nibbles_32(w[i].qs), eight);
         const __m256i p = dot_i8_i8(q, _mm256_loadu_si256((const __m256i *)x[i].qs));
         acc = _mm256_fmadd_ps(_mm256_mul_ps(half_splat(w[i].d), half_splat(x[i].d)), _mm256_cvtepi32_ps(p), acc);
@@ -74,6 +87,7 @@ QK_TARGET static float QK_NAME(qdot_q5_0)(const void *row, const void *xq, int64
     const __m256i others = _mm256_set1_epi64x(0x7fbfdfeff7fbfdfeLL), all = _mm256_set1_epi64x(-1);
     const __m256i shifts = _mm256_set_epi64x(4, 4, 0, 0);
     for (int64_t i = 0; i < n / 32; i++) {
+        QK_PREFETCH(w + i, 1);
         /* Byte i = 0xFF when bit i of qh is set: each byte gathers the source byte holding its bit, ORs in a
          * mask with every other bit set, and compares with all-ones. */
         const __m256i bits = _mm256_set1_epi32((int)qk_load_u32le(w[i].qh));
@@ -147,8 +161,10 @@ QK_TARGET static float QK_NAME(qdot_q4_K)(const void *row, const void *xq, int64
     const qk_block_q4_K *w = row;
     const qk_block_q8_K *x = xq;
     __m256 acc = _mm256_setzero_ps(), mins = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / 256; i++)
+    for (int64_t i = 0; i < n / 256; i++) {
+        QK_PREFETCH(w + i, 3);
         k45_superblock(qk__half_table[w[i].d], qk__half_table[w[i].dmin], w[i].scales, w[i].qs, NULL, x + i, &acc, &mins);
+    }
     return hsum8(_mm256_sub_ps(acc, mins));
 }
 
@@ -156,8 +172,10 @@ QK_TARGET static float QK_NAME(qdot_q5_K)(const void *row, const void *xq, int64
     const qk_block_q5_K *w = row;
     const qk_block_q8_K *x = xq;
     __m256 acc = _mm256_setzero_ps(), mins = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / 256; i++)
+    for (int64_t i = 0; i < n / 256; i++) {
+        QK_PREFETCH(w + i, 3);
         k45_superblock(qk__half_table[w[i].d], qk__half_table[w[i].dmin], w[i].scales, w[i].qs, w[i].qh, x + i, &acc, &mins);
+    }
     return hsum8(_mm256_sub_ps(acc, mins));
 }
 
@@ -179,6 +197,7 @@ QK_TARGET static float QK_NAME(qdot_q6_K)(const void *row, const void *xq, int64
     };
     __m256 acc = _mm256_setzero_ps(), offsets = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / 256; i++) {
+        QK_PREFETCH(w + i, 4);
         __m256i isum = _mm256_setzero_si256();
         const __m128i sc8 = _mm_loadu_si128((const __m128i *)w[i].scales);
         for (int half = 0; half < 2; half++) {
