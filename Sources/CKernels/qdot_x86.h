@@ -22,7 +22,9 @@ QK_TARGET static inline float hsum8(__m256 v) {
  * summed. With two threads streaming 512 MB of Q4_K rows on a 2-core EPYC VM this took the kernel from 23.5 to
  * 27.9 GB/s (median of 8; the memory reads 29-30 GB/s): the hardware prefetcher alone stays too close behind.
  * A prefetch past the end of a matrix is harmless: it never faults. */
+#ifndef QK_PREFETCH_AHEAD
 #define QK_PREFETCH_AHEAD 1024
+#endif
 #define QK_PREFETCH(p, lines)                                                                        \
     do {                                                                                             \
         for (int line_ = 0; line_ < (lines); line_++)                                                \
