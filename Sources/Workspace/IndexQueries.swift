@@ -62,17 +62,32 @@ extension Index {
         }
     }
 
-    /// Every distinct defined name, sorted (for workspace-symbol search).
+    /// Every distinct defined name, sorted.
     public func definedNames() throws -> [String] {
-        try store.env.read { txn in
-            var out: [String] = []
-            try store.names.scan(txn) { key, _ in
-                let name = IndexStore.string(IndexStore.split(key).first ?? [])
-                if out.last != name { out.append(name) }
-                return true
-            }
-            return out
+        try store.env.read { txn in try scanDefinedNames(txn) }
+    }
+
+    /// The distinct defined names that may match `query` fuzzily (for workspace-symbol search): every name that
+    /// holds each of the query's characters, ignoring ASCII case, and every name or query outside ASCII, where
+    /// that test would not be exact. A superset of the names whose characters contain the query's in order; from
+    /// the in-memory name table (`DefinedNameTable`), in no particular order.
+    public func definedNames(mayMatch query: String) throws -> [String] {
+        let entries = try store.env.read { txn in try store.definedNames.entries(txn) { try scanDefinedNames(txn) } }
+        guard let wanted = DefinedNameTable.mask(of: query) else { return Array(entries.keys) }
+        return entries.compactMap { name, entry in
+            guard let mask = entry.mask else { return name }
+            return mask & wanted == wanted ? name : nil
         }
+    }
+
+    private func scanDefinedNames(_ txn: ReadTransaction) throws -> [String] {
+        var out: [String] = []
+        try store.names.scan(txn) { key, _ in
+            let name = IndexStore.string(IndexStore.split(key).first ?? [])
+            if out.last != name { out.append(name) }
+            return true
+        }
+        return out
     }
 
     /// Every reference to `name` across the workspace (by name: the index is syntactic).
