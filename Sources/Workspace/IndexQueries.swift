@@ -158,7 +158,7 @@ extension Index {
     }
 
     /// Consistency problems of the store (empty when sound): every file has its symbol, occurrence and
-    /// import rows; every `names`, `refnames` and `deps` key belongs to an indexed file and agrees with its rows.
+    /// import rows; every `names`, `refnames`, `calls` and `deps` key belongs to an indexed file and agrees with its rows.
     /// Used by the crash test; cheap enough for a `--verify` flag.
     public func verify() throws -> [String] {
         try store.env.read { txn in
@@ -199,6 +199,18 @@ extension Index {
             }
             for (path, names) in referenced where refCounts[path, default: 0] != names.count {
                 problems.append("\(path): \(names.count) referenced names but \(refCounts[path, default: 0]) refnames rows")
+            }
+            // calls holds exactly each file's call edges (an edit's write derives the old ones from the old rows).
+            var callKeys: [String: Set<String>] = [:]
+            try store.calls.scan(txn) { key, _ in
+                let parts = IndexStore.split(key)
+                let path = IndexStore.string(parts.first ?? [])
+                callKeys[path, default: []].insert(parts.dropFirst().map(IndexStore.string).joined(separator: " "))
+                return true
+            }
+            for path in Set(records.keys).union(callKeys.keys) {
+                let expected = Set(FileFacts.callEdges(try store.occurrences.get(txn, path) ?? []).map { "\($0.0) \($0.1)" })
+                if callKeys[path, default: []] != expected { problems.append("\(path): calls rows differ from its call occurrences") }
             }
             try store.deps.scan(txn) { key, _ in
                 let parts = IndexStore.split(key)

@@ -200,30 +200,22 @@ final class IndexStore: @unchecked Sendable {
             if let now { try names.put(txn, IndexStore.key(now, path, i), ()); touched?.insert(now) }
         }
 
-        let oldReferenced = Set((try occurrences.get(txn, path) ?? []).map(\.name))
+        let oldOccurrences = try occurrences.get(txn, path) ?? []
+        let oldReferenced = Set(oldOccurrences.map(\.name))
         let newReferenced = Set(f.occurrences.map(\.name))
         for name in oldReferenced.subtracting(newReferenced) { try refNames.delete(txn, IndexStore.key(name, path)) }
         for name in newReferenced.subtracting(oldReferenced) { try refNames.put(txn, IndexStore.key(name, path), ()) }
 
+        // The `calls` keys are the old occurrences' call edges (written with them; `verify` checks it): derived
+        // from the rows just read rather than read back key by key, which cost more than the rest of a keystroke.
         struct Call: Hashable { var caller: Int, callee: String }
-        var oldCalls: [Call: [UInt8]] = [:]
-        var malformed: [[UInt8]] = []
-        try calls.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
-            let parts = IndexStore.split(key)
-            if parts.count == 3, let caller = Int(IndexStore.string(parts[1])) {
-                oldCalls[Call(caller: caller, callee: IndexStore.string(parts[2]))] = key
-            } else {
-                malformed.append(key)
-            }
-            return true
-        }
-        for key in malformed { try calls.delete(txn, key) }
+        let oldCalls = Set(FileFacts.callEdges(oldOccurrences).map { Call(caller: $0.0, callee: $0.1) })
         let newCalls = Set(f.calls.map { Call(caller: $0.0, callee: $0.1) })
-        for (call, key) in oldCalls where !newCalls.contains(call) {
-            try calls.delete(txn, key)
+        for call in oldCalls where !newCalls.contains(call) {
+            try calls.delete(txn, IndexStore.key(path, "\(call.caller)", call.callee))
             try callers.delete(txn, IndexStore.key(call.callee, path, call.caller))
         }
-        for call in newCalls where oldCalls[call] == nil {
+        for call in newCalls where !oldCalls.contains(call) {
             try calls.put(txn, IndexStore.key(path, "\(call.caller)", call.callee), ())
             try callers.put(txn, IndexStore.key(call.callee, path, call.caller), ())
         }
