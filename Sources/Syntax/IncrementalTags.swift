@@ -32,8 +32,10 @@ extension Tagger {
         let removedDefs = previous.definitions.count - defsBefore.count - defsAfter.count
         // The argument above, checked where it is cheap: a definition reaching across an edge of the window
         // (an edit changed a node's extent further away than it reasons) gets a full pass.
+        let firstAfter = defsBefore.count + removedDefs
         guard defsBefore.allSatisfy({ $0.range.endByte <= window.lowerBound }),
-              fresh.definitions.allSatisfy({ window.lowerBound <= $0.range.startByte && $0.range.endByte <= window.upperBound })
+              fresh.definitions.allSatisfy({ window.lowerBound <= $0.range.startByte && $0.range.endByte <= window.upperBound }),
+              defsAfter.allSatisfy({ $0.parent.map { $0 >= firstAfter } ?? true })
         else { return tags(tree, queries: queries) }
         let before = defsBefore.count
         // An index after the window moves by how many definitions the window gained or lost.
@@ -52,6 +54,7 @@ extension Tagger {
 
         let refsBefore = previous.references.prefix { $0.range.startByte < window.lowerBound }
         let refsAfter = previous.references.drop { $0.range.startByte < oldEnd }
+        guard refsAfter.allSatisfy({ $0.enclosing.map { $0 >= firstAfter } ?? true }) else { return tags(tree, queries: queries) }
         result.references.reserveCapacity(refsBefore.count + fresh.references.count + refsAfter.count)
         result.references.append(contentsOf: refsBefore)
         for var r in fresh.references {
