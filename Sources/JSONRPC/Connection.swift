@@ -94,6 +94,13 @@ public final class Connection: @unchecked Sendable {
 
     /// Answers a request with a result.
     public func reply<Response: ResponseType>(to id: RequestID, with result: Response) {
+        // Large results (outlines, symbol and location lists) write their own JSON: see `JSONWritable`.
+        if let writable = result as? any JSONWritable {
+            var out = JSONOutput(reservingCapacity: 4096)
+            out.raw("{\"jsonrpc\":\"2.0\",\"id\":"); out.value(id); out.raw(",\"result\":"); out.value(writable); out.raw("}")
+            writeBody(out.bytes)
+            return
+        }
         write(OutgoingResponse(id: id, result: result))
     }
 
@@ -159,7 +166,12 @@ public final class Connection: @unchecked Sendable {
             logger.error("could not encode an outgoing message: \(error)")
             return
         }
-        let bytes = frame(Array(body))
+        writeBody(Array(body))
+    }
+
+    /// Writes one framed message whose body is ready.
+    private func writeBody(_ body: [UInt8]) {
+        let bytes = frame(body)
         writeLock.lock()
         defer { writeLock.unlock() }
         guard !outputBroken else { return }

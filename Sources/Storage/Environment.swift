@@ -170,6 +170,14 @@ public final class Environment: @unchecked Sendable {
         mapSize = newSize
     }
 
+    /// The id of the last committed write transaction, in any process (`mdb_env_info`). A write transaction that
+    /// changed nothing commits nothing, so this tells whether a write's id (`WriteTransaction.id`) was used.
+    public var lastCommittedTransaction: UInt64 {
+        var info = MDB_envinfo()
+        mdb_env_info(raw, &info)
+        return UInt64(info.me_last_txnid)
+    }
+
     /// Flushes to disk (LMDB already does at each commit unless opened with NOSYNC).
     public func sync() throws { try check(mdb_env_sync(raw, 1), "env_sync") }
 }

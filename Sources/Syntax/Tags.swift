@@ -78,7 +78,7 @@ public struct ImportTag: Hashable, Sendable {
 }
 
 /// Everything the index keeps from one parsed file.
-public struct FileTags: Sendable {
+public struct FileTags: Sendable, Equatable {
     public var definitions: [DefinitionTag] = []
     public var references: [ReferenceTag] = []
     public var imports: [ImportTag] = []
@@ -97,14 +97,16 @@ public struct Tagger {
 
     public init(cursor: QueryCursor = QueryCursor()) { self.cursor = cursor }
 
-    public func tags(_ tree: Tree, queries: LanguageQueries) -> FileTags {
+    /// The tags of `tree`; with `within`, only those whose name (or import statement) starts in that byte range,
+    /// from a query pass over that range alone (`retag` splices them with the rest of a file's earlier tags).
+    public func tags(_ tree: Tree, queries: LanguageQueries, within: Range<Int>? = nil) -> FileTags {
         var result = FileTags()
         guard let query = queries.query else { return result }
-        var tags = TagCollector()
-        var imports = ImportCollector()
+        var tags = TagCollector(within: within)
+        var imports = ImportCollector(within: within)
         let roles = queries.roles
         tree.source.withUnsafeBufferPointer { source in
-            cursor.forEachMatch(query, in: tree.rootNode) { pattern, captures in
+            cursor.forEachMatch(query, in: tree.rootNode, byteRange: within) { pattern, captures in
                 if queries.tagPatterns.contains(pattern) {
                     tags.add(pattern: pattern, captures: captures, roles: roles, source: source)
                 } else if queries.importPatterns.contains(pattern) {
@@ -119,6 +121,7 @@ public struct Tagger {
 
     /// Definitions and references of one file, keyed by their name's byte range, as the matches arrive.
     private struct TagCollector {
+        let within: Range<Int>?
         var defsByNode: [Range<Int>: (pattern: Int, tag: DefinitionTag, explicitContainer: String?)] = [:]
         var refsByName: [Range<Int>: (pattern: Int, tag: ReferenceTag)] = [:]
 
@@ -126,7 +129,7 @@ public struct Tagger {
                           source: UnsafeBufferPointer<UInt8>) {
             guard let nameNode = captures.first(where: { roles[Int($0.index)].isName })?.node else { return }
             let key = Int(ts_node_start_byte(nameNode))..<Int(ts_node_end_byte(nameNode))
-            guard !key.isEmpty else { return }
+            guard !key.isEmpty, within?.contains(key.lowerBound) ?? true else { return }
             var name: String?
             for capture in captures {
                 switch roles[Int(capture.index)] {
@@ -157,6 +160,7 @@ public struct Tagger {
     /// Import statements of one file in the order they were first matched; a statement matched by several
     /// patterns (or once per imported name) collects all its names.
     private struct ImportCollector {
+        let within: Range<Int>?
         var byStatement: [Range<Int>: ImportTag] = [:]
         var order: [Range<Int>] = []
 
@@ -167,6 +171,7 @@ public struct Tagger {
                 ?? captures.first { roles[Int($0.index)].isSubmodule }
             guard let module else { return }
             let key = Int(ts_node_start_byte(statement))..<Int(ts_node_end_byte(statement))
+            if let within, !within.contains(key.lowerBound) { return }
             let names = captures.filter { roles[Int($0.index)].isImportedName }.map { Tagger.text($0.node, source) }
             if var existing = byStatement[key] {
                 existing.names.append(contentsOf: names.filter { !existing.names.contains($0) })
@@ -192,8 +197,8 @@ public struct Tagger {
         let refsByName = collected.refsByName
         // Document order; an enclosing definition sorts before what it encloses.
         let ordered = defsByNode.values.sorted {
-            ($0.tag.range.startByte, -$0.tag.range.endByte, $0.tag.selectionRange.startByte)
-                < ($1.tag.range.startByte, -$1.tag.range.endByte, $1.tag.selectionRange.startByte)
+            ($0.tag.range.startByte, -$0.tag.range.endByte, $0.tag.selectionRange.startByte, $0.tag.selectionRange.endByte)
+                < ($1.tag.range.startByte, -$1.tag.range.endByte, $1.tag.selectionRange.startByte, $1.tag.selectionRange.endByte)
         }
         let nameRanges = Set(ordered.map { $0.tag.selectionRange.startByte..<$0.tag.selectionRange.endByte })
         var defs = ordered.map(\.tag)
@@ -208,7 +213,8 @@ public struct Tagger {
             stack.append(i)
         }
         var refs = refsByName.filter { !nameRanges.contains($0.key) }.values.map(\.tag)
-        refs.sort { $0.range.startByte < $1.range.startByte }
+        // Ends break ties so that the order never depends on the dictionary's.
+        refs.sort { ($0.range.startByte, $0.range.endByte) < ($1.range.startByte, $1.range.endByte) }
         // Sweep definitions and references together to find each reference's innermost enclosing definition.
         stack.removeAll()
         var next = 0

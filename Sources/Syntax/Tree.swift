@@ -58,6 +58,27 @@ public final class Tree: @unchecked Sendable {
         source = newSource
     }
 
+    /// The byte ranges (in this tree) whose syntactic structure differs from `old`, which must be the tree this
+    /// one was parsed from, after its edit (`ts_tree_get_changed_ranges`): outside them every node has the same
+    /// ancestors in both trees.
+    ///
+    /// Nil when that cannot be relied on: when either tree has a syntax error (libtree-sitter 0.20.7 then misses
+    /// changes: a random-edit test found Java code whose error recovery re-read a class far from the edit, outside
+    /// every reported range), or when the root node's kind changed.
+    public func changedRanges(since old: Tree) -> [Range<Int>]? {
+        let oldRoot = ts_tree_root_node(old.raw), newRoot = ts_tree_root_node(raw)
+        if ts_node_has_error(oldRoot) || ts_node_has_error(newRoot) || ts_node_symbol(oldRoot) != ts_node_symbol(newRoot) {
+            return nil
+        }
+        var count: UInt32 = 0
+        guard let ranges = ts_tree_get_changed_ranges(old.raw, raw, &count) else { return [] }
+        defer { free(ranges) }
+        return (0..<Int(count)).map { i in
+            let r = ranges[i]
+            return Int(r.start_byte)..<max(Int(r.start_byte), Int(r.end_byte))
+        }
+    }
+
     /// Counts ERROR and MISSING nodes: zero means the file parsed clean.
     public var errorCount: Int {
         var count = 0

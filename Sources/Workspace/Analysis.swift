@@ -19,13 +19,22 @@ final class AnalysisWorker {
     private let isCancelled: () -> Bool
 
     enum Outcome {
-        case indexed(FileFacts, Tree)
+        /// The file's facts, its tree and the tags the facts came from (an open document keeps both for its next edit).
+        case indexed(FileFacts, Tree, FileTags)
         case skipped(String)
+    }
+
+    /// What an editor's edit knows from before it: the tags of the tree it edited, and the edit.
+    struct Prior {
+        var tags: FileTags
+        var edit: InputEdit
     }
 
     /// A parsed file waiting for its language's queries to finish compiling.
     struct Parsed {
         var path: String, language: String, bytes: [UInt8], mtime: Double, tree: Tree
+        /// For an incremental parse with earlier tags: those tags, the edit, and the edited tree parsed from.
+        var prior: (Prior, old: Tree)? = nil
     }
 
     enum Step {
@@ -35,8 +44,11 @@ final class AnalysisWorker {
 
     /// Facts for one file's content. Never throws on user code: a file with syntax errors is indexed with
     /// what tree-sitter recovered; only a missing grammar or broken query (our side) skips it, with a reason.
-    func analyse(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree? = nil) -> Outcome {
-        switch start(path: path, language: language, bytes: bytes, mtime: mtime, previous: previous, wait: true) {
+    /// With `previous` (the kept tree, already edited) and `prior` (its tags and the edit), only the part of the
+    /// file the edit changed is queried again (`Tagger.retag`); the facts are the same as from a full pass.
+    func analyse(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree? = nil,
+                 prior: Prior? = nil) -> Outcome {
+        switch start(path: path, language: language, bytes: bytes, mtime: mtime, previous: previous, prior: prior, wait: true) {
         case let .finished(outcome): return outcome
         case let .waiting(parsed): return finish(parsed)
         }
@@ -45,7 +57,7 @@ final class AnalysisWorker {
     /// Parses a file, and tags it when its language's queries are compiled or `wait` is set; otherwise the
     /// parse is returned, for `finish` once the queries are ready (the scan parses other files meanwhile).
     func start(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree? = nil,
-               wait: Bool) -> Step {
+               prior: Prior? = nil, wait: Bool) -> Step {
         if let reason = FileScanner.contentSkipReason(bytes) { return .finished(.skipped(reason)) }
         let parser: Parser
         do {
@@ -55,7 +67,8 @@ final class AnalysisWorker {
             return .finished(.skipped("\(error)"))
         }
         guard let tree = parser.parse(bytes, previous: previous) else { return .finished(.skipped("parse cancelled")) }
-        let parsed = Parsed(path: path, language: language, bytes: bytes, mtime: mtime, tree: tree)
+        var parsed = Parsed(path: path, language: language, bytes: bytes, mtime: mtime, tree: tree)
+        if let previous, let prior { parsed.prior = (prior, previous) }
         if wait || catalog.compiledQueries(for: language) != nil { return .finished(finish(parsed)) }
         return .waiting(parsed)
     }
@@ -64,13 +77,15 @@ final class AnalysisWorker {
     func finish(_ parsed: Parsed) -> Outcome {
         let queries: LanguageQueries
         do { queries = try catalog.queries(for: parsed.language) } catch { return .skipped("\(error)") }
-        let tags = tagger.tags(parsed.tree, queries: queries)
+        let tags = parsed.prior.map { prior, old in
+            tagger.retag(parsed.tree, from: old, after: prior.edit, previous: prior.tags, queries: queries)
+        } ?? tagger.tags(parsed.tree, queries: queries)
         // Matches stop early when cancelled: such tags are incomplete and must not replace a file's rows.
         if isCancelled() { return .skipped("cancelled") }
         let tree = parsed.tree
         let record = FileRecord(path: parsed.path, language: parsed.language, hash: contentHash(parsed.bytes),
                                 size: parsed.bytes.count, mtime: parsed.mtime,
                                 parseErrors: tree.rootNode.hasError ? tree.errorCount : 0)
-        return .indexed(FileFacts(record: record, tags: tags), tree)
+        return .indexed(FileFacts(record: record, tags: tags), tree, tags)
     }
 }

@@ -61,7 +61,14 @@ public final class Index: @unchecked Sendable {
     }
     private let updateLock = NSLock()
     private let editLock = NSLock()
-    private var documents: [String: Tree] = [:]
+    private var documents: [String: OpenDocument] = [:]
+
+    /// An open document's kept tree, and the tags computed from it: its next edit re-queries only what changed.
+    private struct OpenDocument {
+        var tree: Tree
+        /// Nil while an edit is being applied (the tree is edited before its tags are recomputed).
+        var tags: FileTags?
+    }
     /// Counts single-file changes (edits, file updates, removals); `lastChange` holds the count at each
     /// path's latest one. A scan batch skips a file changed this way after the scan read it (see `applyScanBatch`).
     private var changeCount: UInt64 = 0
@@ -191,10 +198,17 @@ public final class Index: @unchecked Sendable {
         editLock.lock(); defer { editLock.unlock() }
         let path = (rawPath as NSString).standardizingPath
         guard let language = indexableLanguage(path) else { return }
-        var previous = documents[path]
-        if let tree = previous, let edit { tree.edit(edit, newSource: newContents) } else { previous = nil }
+        var previous: Tree?
+        var prior: AnalysisWorker.Prior?
+        if let document = documents[path], let edit {
+            document.tree.edit(edit, newSource: newContents)
+            previous = document.tree
+            prior = document.tags.map { AnalysisWorker.Prior(tags: $0, edit: edit) }
+        }
+        // The kept tags no longer describe the (edited) tree; a failed write must not leave them to the next edit.
+        documents[path]?.tags = nil
         try write(path: path, language: language, bytes: newContents, mtime: Date().timeIntervalSince1970,
-                  previous: previous, keepTree: true)
+                  previous: previous, prior: prior, keepTree: true)
     }
 
     /// Forgets the kept tree of a closed document (its rows stay; a later `update` re-reads the disk).
@@ -206,7 +220,7 @@ public final class Index: @unchecked Sendable {
     /// The kept syntax tree of an open document, if any (a copy, safe to use on another thread).
     public func tree(for path: String) -> Tree? {
         editLock.lock(); defer { editLock.unlock() }
-        return documents[(path as NSString).standardizingPath]?.copy()
+        return documents[(path as NSString).standardizingPath]?.tree.copy()
     }
 
     /// Paths of the documents an editor has open (they have a kept tree).
@@ -242,18 +256,19 @@ public final class Index: @unchecked Sendable {
     /// Analyses and stores one file. `keepTree` makes it an open document (edits own it from now on); a file
     /// that is already open keeps its tree up to date either way.
     private func write(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree?,
-                       keepTree: Bool) throws {
+                       prior: AnalysisWorker.Prior? = nil, keepTree: Bool) throws {
         noteChange(path)
         let wasPresent = layout.contains(path)
-        switch interactiveWorker.analyse(path: path, language: language, bytes: bytes, mtime: mtime, previous: previous) {
+        switch interactiveWorker.analyse(path: path, language: language, bytes: bytes, mtime: mtime, previous: previous,
+                                         prior: prior) {
         case let .skipped(reason):
             options.log?("skipped \(path): \(reason)")
             try removeLocked(path)
-        case .indexed(var facts, let tree):
+        case .indexed(var facts, let tree, let tags):
             layout.setPresent(path, true)
             facts.imports = ImportResolution.resolve(facts.imports, file: path, language: language, layout: layout)
             try store.replace(facts)
-            if keepTree || documents[path] != nil { documents[path] = tree }
+            if keepTree || documents[path] != nil { documents[path] = OpenDocument(tree: tree, tags: tags) }
             if !wasPresent { try relinkAll() }
         }
     }

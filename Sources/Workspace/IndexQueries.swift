@@ -62,17 +62,32 @@ extension Index {
         }
     }
 
-    /// Every distinct defined name, sorted (for workspace-symbol search).
+    /// Every distinct defined name, sorted.
     public func definedNames() throws -> [String] {
-        try store.env.read { txn in
-            var out: [String] = []
-            try store.names.scan(txn) { key, _ in
-                let name = IndexStore.string(IndexStore.split(key).first ?? [])
-                if out.last != name { out.append(name) }
-                return true
-            }
-            return out
+        try store.env.read { txn in try scanDefinedNames(txn) }
+    }
+
+    /// The distinct defined names that may match `query` fuzzily (for workspace-symbol search): every name that
+    /// holds each of the query's characters, ignoring ASCII case, and every name or query outside ASCII, where
+    /// that test would not be exact. A superset of the names whose characters contain the query's in order; from
+    /// the in-memory name table (`DefinedNameTable`), in no particular order.
+    public func definedNames(mayMatch query: String) throws -> [String] {
+        let entries = try store.env.read { txn in try store.definedNames.entries(txn) { try scanDefinedNames(txn) } }
+        guard let wanted = DefinedNameTable.mask(of: query) else { return Array(entries.keys) }
+        return entries.compactMap { name, entry in
+            guard let mask = entry.mask else { return name }
+            return mask & wanted == wanted ? name : nil
         }
+    }
+
+    private func scanDefinedNames(_ txn: ReadTransaction) throws -> [String] {
+        var out: [String] = []
+        try store.names.scan(txn) { key, _ in
+            let name = IndexStore.string(IndexStore.split(key).first ?? [])
+            if out.last != name { out.append(name) }
+            return true
+        }
+        return out
     }
 
     /// Every reference to `name` across the workspace (by name: the index is syntactic).
@@ -143,7 +158,7 @@ extension Index {
     }
 
     /// Consistency problems of the store (empty when sound): every file has its symbol, occurrence and
-    /// import rows; every `names`, `refnames` and `deps` key belongs to an indexed file and agrees with its rows.
+    /// import rows; every `names`, `refnames`, `calls` and `deps` key belongs to an indexed file and agrees with its rows.
     /// Used by the crash test; cheap enough for a `--verify` flag.
     public func verify() throws -> [String] {
         try store.env.read { txn in
@@ -184,6 +199,18 @@ extension Index {
             }
             for (path, names) in referenced where refCounts[path, default: 0] != names.count {
                 problems.append("\(path): \(names.count) referenced names but \(refCounts[path, default: 0]) refnames rows")
+            }
+            // calls holds exactly each file's call edges (an edit's write derives the old ones from the old rows).
+            var callKeys: [String: Set<String>] = [:]
+            try store.calls.scan(txn) { key, _ in
+                let parts = IndexStore.split(key)
+                let path = IndexStore.string(parts.first ?? [])
+                callKeys[path, default: []].insert(parts.dropFirst().map(IndexStore.string).joined(separator: " "))
+                return true
+            }
+            for path in Set(records.keys).union(callKeys.keys) {
+                let expected = Set(FileFacts.callEdges(try store.occurrences.get(txn, path) ?? []).map { "\($0.0) \($0.1)" })
+                if callKeys[path, default: []] != expected { problems.append("\(path): calls rows differ from its call occurrences") }
             }
             try store.deps.scan(txn) { key, _ in
                 let parts = IndexStore.split(key)

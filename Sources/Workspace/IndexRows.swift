@@ -90,7 +90,10 @@ public struct FileFacts: Sendable {
     }
 
     /// Call edges: (caller symbol index, callee name), each pair once.
-    var calls: [(Int, String)] {
+    var calls: [(Int, String)] { FileFacts.callEdges(occurrences) }
+
+    /// The call edges of a file's occurrences: (caller symbol index, callee name), each pair once.
+    static func callEdges(_ occurrences: [OccurrenceRow]) -> [(Int, String)] {
         struct Edge: Hashable { var caller: Int, callee: String }
         var seen = Set<Edge>()
         var out: [(Int, String)] = []

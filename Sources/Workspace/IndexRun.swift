@@ -141,7 +141,7 @@ struct IndexRun {
             return .unchanged  // the stored rows, if any, stay as they were
         case let .skipped(reason):
             return .skipped(reason)
-        case .indexed(var facts, _):
+        case .indexed(var facts, _, _):
             facts.imports = ImportResolution.resolve(facts.imports, file: file.path, language: file.language,
                                                      layout: index.layout)
             return .parsed(.replace(try IndexStore.Prepared(facts)), readAt: readAt)

@@ -22,6 +22,8 @@ final class IndexStore: @unchecked Sendable {
     let externals: Database<StringCodec, StringCodec>
     let calls: Database<BytesCodec, UnitCodec>
     let callers: Database<BytesCodec, UnitCodec>
+    /// The distinct defined names, kept in memory for workspace-symbol search.
+    let definedNames = DefinedNameTable()
 
     init(path: URL) throws {
         // The map is 1 GiB of address space, not of disk: LMDB files are sparse. Growing less often matters because
@@ -115,14 +117,14 @@ final class IndexStore: @unchecked Sendable {
     /// because a commit costs more than the rows of a small file.
     func apply(_ changes: [Change]) throws {
         guard !changes.isEmpty else { return }
-        try env.write { txn in
+        try write { txn, touched in
             for change in changes {
                 switch change {
                 case let .replace(prepared):
                     if try files.contains(txn, prepared.facts.record.path) {
-                        try replaceRows(txn, prepared)
+                        try replaceRows(txn, prepared, &touched)
                     } else {
-                        try insertRows(txn, prepared)
+                        try insertRows(txn, prepared, &touched)
                     }
                 case let .record(record):
                     try files.put(txn, record.path, record)
@@ -134,18 +136,46 @@ final class IndexStore: @unchecked Sendable {
     /// Removes every row of `path`, in one transaction. Returns whether the file was indexed.
     @discardableResult
     func remove(path: String) throws -> Bool {
-        try env.write { txn in
+        try write { txn, touched in
             let existed = try files.get(txn, path) != nil
-            try removeRows(txn, path: path)
+            try removeRows(txn, path: path, &touched)
             return existed
         }
+    }
+
+    /// Names whose `names` keys a write added or deleted; nil when the name table is not built (nothing to keep up).
+    typealias TouchedNames = Set<String>?
+
+    /// A write transaction that keeps `definedNames` current: `body` notes the names whose keys it changed, and
+    /// after the commit the table learns which of them are still defined (looked up before the commit, in the
+    /// same transaction).
+    private func write<R>(_ body: (WriteTransaction, inout TouchedNames) throws -> R) throws -> R {
+        var outcome: (id: UInt64, defined: [String: Bool]?)?
+        let result = try env.write { txn -> R in
+            var touched: TouchedNames = definedNames.isBuilt ? [] : nil
+            let result = try body(txn, &touched)
+            var defined: [String: Bool]?
+            if let touched {
+                var found: [String: Bool] = [:]
+                for name in touched {
+                    var any = false
+                    try names.scan(txn, prefix: IndexStore.key(name) + [0]) { _, _ in any = true; return false }
+                    found[name] = any
+                }
+                defined = found
+            }
+            outcome = (txn.id, defined)
+            return result
+        }
+        if let outcome { definedNames.committed(outcome.defined, id: outcome.id, lastCommitted: env.lastCommittedTransaction) }
+        return result
     }
 
     /// Rewrites the resolved targets of files' imports (after files appeared or disappeared), in one transaction;
     /// each file's edges change whole within it.
     func relink(_ changes: [(path: String, imports: [ImportRow])]) throws {
         guard !changes.isEmpty else { return }
-        try env.write { txn in
+        try write { txn, _ in
             for (path, newImports) in changes {
                 guard let record = try files.get(txn, path) else { continue }
                 try removeEdges(txn, path: path)
@@ -158,7 +188,7 @@ final class IndexStore: @unchecked Sendable {
     /// Replaces an indexed file's rows by their difference: index keys in both the old and the new rows stay,
     /// only the others are deleted or added, and the per-file values are rewritten. The result is the one of
     /// `removeRows` then `insertRows`; an editor's keystroke in a large file changes a handful of keys, not all.
-    private func replaceRows(_ txn: WriteTransaction, _ p: Prepared) throws {
+    private func replaceRows(_ txn: WriteTransaction, _ p: Prepared, _ touched: inout TouchedNames) throws {
         let f = p.facts
         let path = f.record.path
         // A `names` key is (name, path, index in the array): it changes where the name at an index does.
@@ -166,34 +196,26 @@ final class IndexStore: @unchecked Sendable {
         for i in 0..<max(old.count, f.symbols.count) {
             let was = i < old.count ? old[i].name : nil, now = i < f.symbols.count ? f.symbols[i].name : nil
             if was == now { continue }
-            if let was { try names.delete(txn, IndexStore.key(was, path, i)) }
-            if let now { try names.put(txn, IndexStore.key(now, path, i), ()) }
+            if let was { try names.delete(txn, IndexStore.key(was, path, i)); touched?.insert(was) }
+            if let now { try names.put(txn, IndexStore.key(now, path, i), ()); touched?.insert(now) }
         }
 
-        let oldReferenced = Set((try occurrences.get(txn, path) ?? []).map(\.name))
+        let oldOccurrences = try occurrences.get(txn, path) ?? []
+        let oldReferenced = Set(oldOccurrences.map(\.name))
         let newReferenced = Set(f.occurrences.map(\.name))
         for name in oldReferenced.subtracting(newReferenced) { try refNames.delete(txn, IndexStore.key(name, path)) }
         for name in newReferenced.subtracting(oldReferenced) { try refNames.put(txn, IndexStore.key(name, path), ()) }
 
+        // The `calls` keys are the old occurrences' call edges (written with them; `verify` checks it): derived
+        // from the rows just read rather than read back key by key, which cost more than the rest of a keystroke.
         struct Call: Hashable { var caller: Int, callee: String }
-        var oldCalls: [Call: [UInt8]] = [:]
-        var malformed: [[UInt8]] = []
-        try calls.scan(txn, prefix: IndexStore.key(path) + [0]) { key, _ in
-            let parts = IndexStore.split(key)
-            if parts.count == 3, let caller = Int(IndexStore.string(parts[1])) {
-                oldCalls[Call(caller: caller, callee: IndexStore.string(parts[2]))] = key
-            } else {
-                malformed.append(key)
-            }
-            return true
-        }
-        for key in malformed { try calls.delete(txn, key) }
+        let oldCalls = Set(FileFacts.callEdges(oldOccurrences).map { Call(caller: $0.0, callee: $0.1) })
         let newCalls = Set(f.calls.map { Call(caller: $0.0, callee: $0.1) })
-        for (call, key) in oldCalls where !newCalls.contains(call) {
-            try calls.delete(txn, key)
+        for call in oldCalls where !newCalls.contains(call) {
+            try calls.delete(txn, IndexStore.key(path, "\(call.caller)", call.callee))
             try callers.delete(txn, IndexStore.key(call.callee, path, call.caller))
         }
-        for call in newCalls where oldCalls[call] == nil {
+        for call in newCalls where !oldCalls.contains(call) {
             try calls.put(txn, IndexStore.key(path, "\(call.caller)", call.callee), ())
             try callers.put(txn, IndexStore.key(call.callee, path, call.caller), ())
         }
@@ -212,12 +234,15 @@ final class IndexStore: @unchecked Sendable {
         try imports.put(txn, path, encoded: p.imports)
     }
 
-    private func insertRows(_ txn: WriteTransaction, _ encoded: Prepared) throws {
+    private func insertRows(_ txn: WriteTransaction, _ encoded: Prepared, _ touched: inout TouchedNames) throws {
         let f = encoded.facts
         let path = f.record.path
         try files.put(txn, path, f.record)
         try symbols.put(txn, path, encoded: encoded.symbols)
-        for (i, s) in f.symbols.enumerated() { try names.put(txn, IndexStore.key(s.name, path, i), ()) }
+        for (i, s) in f.symbols.enumerated() {
+            try names.put(txn, IndexStore.key(s.name, path, i), ())
+            touched?.insert(s.name)
+        }
         try occurrences.put(txn, path, encoded: encoded.occurrences)
         for name in Set(f.occurrences.map(\.name)) { try refNames.put(txn, IndexStore.key(name, path), ()) }
         try imports.put(txn, path, encoded: encoded.imports)
@@ -259,12 +284,15 @@ final class IndexStore: @unchecked Sendable {
         }
     }
 
-    private func removeRows(_ txn: WriteTransaction, path: String) throws {
+    private func removeRows(_ txn: WriteTransaction, path: String, _ touched: inout TouchedNames) throws {
         // A file's rows exist only with its `files` row (they are written and removed together), so a new
         // file has nothing to remove.
         guard try files.contains(txn, path) else { return }
         if let old = try symbols.get(txn, path) {
-            for (i, s) in old.enumerated() { try names.delete(txn, IndexStore.key(s.name, path, i)) }
+            for (i, s) in old.enumerated() {
+                try names.delete(txn, IndexStore.key(s.name, path, i))
+                touched?.insert(s.name)
+            }
         }
         if let old = try occurrences.get(txn, path) {
             for name in Set(old.map(\.name)) { try refNames.delete(txn, IndexStore.key(name, path)) }

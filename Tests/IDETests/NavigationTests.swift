@@ -57,6 +57,18 @@ final class NavigationTests: XCTestCase {
                              WorkspaceSymbols.score(name: "bigUnit", query: "gU") ?? 0)
     }
 
+    /// The byte scoring of ASCII names gives the character scoring's results.
+    func testASCIIScoreIsTheCharacterScore() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ_.09gUu")
+        func word(_ length: Int) -> String { String((0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "a" }) }
+        for _ in 0..<20_000 {
+            let name = word(Int.random(in: 1...12)), query = word(Int.random(in: 1...4))
+            XCTAssertEqual(WorkspaceSymbols.asciiScore(name: name, query: query),
+                           WorkspaceSymbols.characterScore(name: name, query: query), "\(name) / \(query)")
+        }
+    }
+
     func testDefinitionAcrossFilesAndOnItself() {
         // app.py line 7 `    return slugify(u.slug())`: column 11 is inside `slugify`.
         let defs = Navigation.definition(index: f.index, path: f.path("app.py"), at: SyntaxPoint(row: 6, column: 11))

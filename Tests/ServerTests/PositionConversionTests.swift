@@ -18,6 +18,13 @@ final class PositionConversionTests: XCTestCase {
         XCTAssertEqual(index.contentRange(ofLine: 2, in: bytes), 18..<22)
     }
 
+    /// A byte array is indexed over its buffer; any other collection of bytes generically: the same lines.
+    func testArraysAndOtherCollectionsGiveTheSameLines() {
+        for sample in [text, "", "\n", "\r", "\r\n", "a\r\r\nb\n\rc", "no terminator"] {
+            XCTAssertEqual(LineIndex(Array(sample.utf8)), LineIndex(ContiguousArray(sample.utf8)), sample.debugDescription)
+        }
+    }
+
     func testEmojiInEachEncoding() throws {
         // The position just after the emoji.
         XCTAssertEqual(try index.utf8Offset(of: .init(line: 0, column: 5), encoding: .utf8, in: bytes), 5)

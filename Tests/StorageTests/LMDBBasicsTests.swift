@@ -32,6 +32,21 @@ final class LMDBBasicsTests: XCTestCase {
         try env.read { txn in XCTAssertEqual(try db.count(txn), 2) }
     }
 
+    /// The index's in-memory name table relies on these: a read sees the id of the write it sees, and a write that
+    /// changed nothing commits nothing (its id is used again).
+    func testTransactionIDsNameCommittedStates() throws {
+        let env = try Environment(path: folder)
+        let db = try env.database("things", key: StringCodec.self, value: UInt64Codec.self)
+        let written = try env.write { txn in try db.put(txn, "a", 1); return txn.id }
+        XCTAssertEqual(try env.read { $0.id }, written)
+        XCTAssertEqual(env.lastCommittedTransaction, written)
+        let empty = try env.write { txn in txn.id }
+        XCTAssertEqual(empty, written + 1)
+        XCTAssertEqual(env.lastCommittedTransaction, written, "an empty write commits nothing")
+        XCTAssertEqual(try env.write { txn in try db.put(txn, "b", 2); return txn.id }, written + 1)
+        XCTAssertEqual(try env.read { $0.id }, written + 1)
+    }
+
     func testBigEndianIntegerKeysSortNumerically() throws {
         let env = try Environment(path: folder)
         let db = try env.database("ids", key: UInt64Codec.self, value: StringCodec.self)

@@ -25,13 +25,13 @@ final class RangeMapper {
 
     private func load(_ path: String) -> (bytes: [UInt8], index: LineIndex) {
         if let cached = lines[path] { return cached }
-        let bytes: [UInt8]
+        let entry: (bytes: [UInt8], index: LineIndex)
         if let doc = state.documents.all.first(where: { LanguageServer.path(ofURI: $0.uri) == path }) {
-            bytes = doc.bytes
+            entry = (doc.bytes, doc.lineIndex)  // kept up to date by every edit
         } else {
-            bytes = (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? []
+            let bytes = (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? []
+            entry = (bytes, LineIndex(bytes))
         }
-        let entry = (bytes, LineIndex(bytes))
         lines[path] = entry
         return entry
     }
