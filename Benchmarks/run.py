@@ -269,7 +269,7 @@ def bench_index_latency(quorum, ws: pathlib.Path):
         f"`workspace/symbol` as the observer searches every name, so its round trip ({ws_sym['unchanged']['p50']:.1f} ms) "
         f"hides the re-index. The same edits of a {large['bytes'] // 1000} KB unsaved Python buffer (800 functions) take "
         f"{large['edit']['p50']:.1f} ms against {large['unchanged']['p50']:.1f} ms for its outline alone: the re-index adds "
-        f"about {large['edit']['p50'] - large['unchanged']['p50']:.1f} ms, most of it the tags query over the whole file. Queries: {r['references']['n']} references requests on functions of six languages "
+        f"about {large['edit']['p50'] - large['unchanged']['p50']:.1f} ms, most of it the write of the file's rows (only the edited top-level definitions are queried again). Queries: {r['references']['n']} references requests on functions of six languages "
         f"({r['references']['results_mean']:.0f} locations on average), {r['dependents']['n']} dependents requests "
         f"({r['dependents']['results_mean']:.0f} files direct, {r['dependents_transitive']['results_mean']:.0f} to depth 3). "
         f"The server's initial index of the workspace took {r['initial_index_s']:.2f} s.")
