@@ -13,14 +13,19 @@ export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
 setup: apt grammars venv models
 
-# System libraries and tools, installed only when one is missing.
-apt:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs those of the Debian packages $(1) that are missing (as root, or through sudo).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+# System libraries and tools, installed only when one is missing.
+apt:
+	$(call apt_install,$(APT_PACKAGES))
 
 # Tree-sitter grammars from the pinned PyPI sdist (grammars/PIN.json), compiled into the cache.
 grammars:
@@ -66,12 +71,7 @@ test-e2e: apt grammars venv models build
 # AVX-512 VNNI dots built against SIMDe's portable versions of those instructions.
 KERNEL_TEST_PACKAGES := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libsimde-dev
 test-kernels:
-	@missing=""; for p in $(KERNEL_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install,$(KERNEL_TEST_PACKAGES))
 	Tests/kernels/run-arm64.sh
 	Tests/kernels/run-avx512.sh
 
@@ -88,9 +88,7 @@ test-nvim: apt build
 # .venv), Emacs + Eglot and tsc (installed here when missing; `make test` skips those tests without them), the VS Code
 # extension's settings against the server's schema. `make test` runs the same tests as part of Tests/e2e.
 test-editors: apt grammars venv build
-	@dpkg -s emacs-nox elpa-eglot node-typescript >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot node-typescript; }
+	$(call apt_install,emacs-nox elpa-eglot node-typescript)
 	$(VPY) -m pytest -q Tests/e2e/test_editor_neovim.py Tests/e2e/test_editor_emacs.py Tests/e2e/test_editor_vscode_settings.py
 
 # ENGINE=remote serves the same model with llama-cpp-python on loopback and sets engine.url to it.
