@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// How the next token is chosen from logits. Temperature 0 is greedy (argmax).
@@ -86,17 +87,3 @@ public struct Sampler {
     }
 }
 
-/// A small, fast, seedable generator (Steele et al. 2014); the sampler needs reproducibility, not secrecy.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
