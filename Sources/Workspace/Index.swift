@@ -267,8 +267,9 @@ public final class Index: @unchecked Sendable {
         case .indexed(var facts, let tree, let tags):
             layout.setPresent(path, true)
             facts.imports = ImportResolution.resolve(facts.imports, file: path, language: language, layout: layout)
-            try store.replace(facts)
-            if keepTree || documents[path] != nil { documents[path] = OpenDocument(tree: tree, tags: tags) }
+            let open = keepTree || documents[path] != nil
+            try store.replace(facts, remember: open)
+            if open { documents[path] = OpenDocument(tree: tree, tags: tags) }
             if !wasPresent { try relinkAll() }
         }
     }

@@ -24,6 +24,11 @@ final class IndexStore: @unchecked Sendable {
     let callers: Database<BytesCodec, UnitCodec>
     /// The distinct defined names, kept in memory for workspace-symbol search.
     let definedNames = DefinedNameTable()
+    /// What the stored rows of files rewritten one at a time hold (see RowDigest), by path.
+    private var digests: [String: RowDigest] = [:]
+    private let digestLock = NSLock()
+    /// Open documents are few; past this many digests the oldest writes' are dropped (they are only a shortcut).
+    private static let digestLimit = 64
 
     init(path: URL) throws {
         // The map is 1 GiB of address space, not of disk: LMDB files are sparse. Growing less often matters because
@@ -85,15 +90,20 @@ final class IndexStore: @unchecked Sendable {
 
     // MARK: writes: a file's rows always within one transaction
 
-    /// Replaces every row of `facts.record.path` with `facts`, in one transaction.
-    func replace(_ facts: FileFacts) throws {
-        try apply([.replace(try Prepared(facts))])
+    /// Replaces every row of `facts.record.path` with `facts`, in one transaction. `remember` keeps a digest of
+    /// the rows for the file's next write (an editor's open document, rewritten at every keystroke).
+    func replace(_ facts: FileFacts, remember: Bool = false) throws {
+        var prepared = try Prepared(facts)
+        prepared.remember = remember
+        try apply([.replace(prepared)])
     }
 
     /// A file's facts with the per-file arrays already encoded.
     struct Prepared {
         var facts: FileFacts
         var symbols, occurrences, imports: [UInt8]
+        /// Whether to keep the rows' digest for the next write of the file.
+        var remember = false
 
         /// Encodes before the (serialised) write transaction is taken, so workers encode in parallel.
         init(_ facts: FileFacts) throws {
@@ -117,20 +127,70 @@ final class IndexStore: @unchecked Sendable {
     /// because a commit costs more than the rows of a small file.
     func apply(_ changes: [Change]) throws {
         guard !changes.isEmpty else { return }
+        var written: [RowDigest] = []
         try write { txn, touched in
+            written = []
             for change in changes {
                 switch change {
                 case let .replace(prepared):
-                    if try files.contains(txn, prepared.facts.record.path) {
-                        try replaceRows(txn, prepared, &touched)
+                    if let stored = try files.get(txn, prepared.facts.record.path) {
+                        let digest = try replaceRows(txn, prepared, stored: stored, &touched)
+                        if prepared.remember { written.append(digest) }
                     } else {
                         try insertRows(txn, prepared, &touched)
+                        // Only a remembered write keeps one: building it for every file of a scan would cost more
+                        // than it saves.
+                        if prepared.remember {
+                            let f = prepared.facts
+                            written.append(RowDigest(path: f.record.path, hash: f.record.hash, symbols: f.symbols,
+                                                     occurrences: f.occurrences))
+                        }
                     }
                 case let .record(record):
                     try files.put(txn, record.path, record)
                 }
             }
         }
+        // After the commit: a digest describes rows that are stored.
+        guard !written.isEmpty else { return }
+        digestLock.withLock {
+            for digest in written {
+                if digests.count >= IndexStore.digestLimit, digests[digest.path] == nil, let any = digests.keys.first {
+                    digests[any] = nil
+                }
+                digests[digest.path] = digest
+            }
+        }
+    }
+
+    /// What a file's stored rows hold that its next write diffs against: the definition names by index (the
+    /// `names` keys), the referenced names (`refnames`) and the call edges (`calls`). Kept for files rewritten one
+    /// at a time, so a keystroke in a large file does not decode its old rows back (a third of such a write).
+    /// Valid while the stored `files` row has the same content hash: the rows are a function of the content, and
+    /// every row of a file is written with its `files` row.
+    struct RowDigest {
+        let path: String
+        let hash: String
+        let symbolNames: [String]
+        let referenced: Set<String>
+        let calls: Set<CallEdge>
+
+        init(path: String, hash: String, symbols: [SymbolRow], occurrences: [OccurrenceRow]) {
+            self.path = path
+            self.hash = hash
+            symbolNames = symbols.map(\.name)
+            referenced = Set(occurrences.map(\.name))
+            calls = Set(FileFacts.callEdges(occurrences).map { CallEdge(caller: $0.0, callee: $0.1) })
+        }
+    }
+
+    struct CallEdge: Hashable { var caller: Int, callee: String }
+
+    /// The digest of `path`'s stored rows: the kept one when it matches the stored content hash, else decoded.
+    private func storedDigest(_ txn: WriteTransaction, path: String, stored: FileRecord) throws -> RowDigest {
+        if let kept = digestLock.withLock({ digests[path] }), kept.hash == stored.hash { return kept }
+        return RowDigest(path: path, hash: stored.hash, symbols: try symbols.get(txn, path) ?? [],
+                         occurrences: try occurrences.get(txn, path) ?? [])
     }
 
     /// Removes every row of `path`, in one transaction. Returns whether the file was indexed.
@@ -188,29 +248,27 @@ final class IndexStore: @unchecked Sendable {
     /// Replaces an indexed file's rows by their difference: index keys in both the old and the new rows stay,
     /// only the others are deleted or added, and the per-file values are rewritten. The result is the one of
     /// `removeRows` then `insertRows`; an editor's keystroke in a large file changes a handful of keys, not all.
-    private func replaceRows(_ txn: WriteTransaction, _ p: Prepared, _ touched: inout TouchedNames) throws {
+    private func replaceRows(_ txn: WriteTransaction, _ p: Prepared, stored: FileRecord,
+                             _ touched: inout TouchedNames) throws -> RowDigest {
         let f = p.facts
         let path = f.record.path
+        let old = try storedDigest(txn, path: path, stored: stored)
+        let new = RowDigest(path: path, hash: f.record.hash, symbols: f.symbols, occurrences: f.occurrences)
         // A `names` key is (name, path, index in the array): it changes where the name at an index does.
-        let old = try symbols.get(txn, path) ?? []
-        for i in 0..<max(old.count, f.symbols.count) {
-            let was = i < old.count ? old[i].name : nil, now = i < f.symbols.count ? f.symbols[i].name : nil
+        for i in 0..<max(old.symbolNames.count, new.symbolNames.count) {
+            let was = i < old.symbolNames.count ? old.symbolNames[i] : nil
+            let now = i < new.symbolNames.count ? new.symbolNames[i] : nil
             if was == now { continue }
             if let was { try names.delete(txn, IndexStore.key(was, path, i)); touched?.insert(was) }
             if let now { try names.put(txn, IndexStore.key(now, path, i), ()); touched?.insert(now) }
         }
 
-        let oldOccurrences = try occurrences.get(txn, path) ?? []
-        let oldReferenced = Set(oldOccurrences.map(\.name))
-        let newReferenced = Set(f.occurrences.map(\.name))
-        for name in oldReferenced.subtracting(newReferenced) { try refNames.delete(txn, IndexStore.key(name, path)) }
-        for name in newReferenced.subtracting(oldReferenced) { try refNames.put(txn, IndexStore.key(name, path), ()) }
+        for name in old.referenced.subtracting(new.referenced) { try refNames.delete(txn, IndexStore.key(name, path)) }
+        for name in new.referenced.subtracting(old.referenced) { try refNames.put(txn, IndexStore.key(name, path), ()) }
 
         // The `calls` keys are the old occurrences' call edges (written with them; `verify` checks it): derived
-        // from the rows just read rather than read back key by key, which cost more than the rest of a keystroke.
-        struct Call: Hashable { var caller: Int, callee: String }
-        let oldCalls = Set(FileFacts.callEdges(oldOccurrences).map { Call(caller: $0.0, callee: $0.1) })
-        let newCalls = Set(f.calls.map { Call(caller: $0.0, callee: $0.1) })
+        // from the old rows rather than read back key by key, which cost more than the rest of a keystroke.
+        let oldCalls = old.calls, newCalls = new.calls
         for call in oldCalls where !newCalls.contains(call) {
             try calls.delete(txn, IndexStore.key(path, "\(call.caller)", call.callee))
             try callers.delete(txn, IndexStore.key(call.callee, path, call.caller))
@@ -232,6 +290,7 @@ final class IndexStore: @unchecked Sendable {
         try symbols.put(txn, path, encoded: p.symbols)
         try occurrences.put(txn, path, encoded: p.occurrences)
         try imports.put(txn, path, encoded: p.imports)
+        return new
     }
 
     private func insertRows(_ txn: WriteTransaction, _ encoded: Prepared, _ touched: inout TouchedNames) throws {
@@ -285,6 +344,8 @@ final class IndexStore: @unchecked Sendable {
     }
 
     private func removeRows(_ txn: WriteTransaction, path: String, _ touched: inout TouchedNames) throws {
+        // A kept digest is checked against the stored content hash before use, so dropping it is only tidiness.
+        digestLock.withLock { digests[path] = nil }
         // A file's rows exist only with its `files` row (they are written and removed together), so a new
         // file has nothing to remove.
         guard try files.contains(txn, path) else { return }

@@ -146,6 +146,29 @@ final class EditSplicingTests: XCTestCase {
         XCTAssertEqual(try index.verify(), [])
     }
 
+    /// An open document's writes diff against a kept digest of its stored rows; a write of the same file by
+    /// another route (here: after the editor closed it) makes that digest stale, and the next edit must diff
+    /// against the rows really stored (a stale digest would leave the closed version's keys behind).
+    func testAnEditAfterAnotherWriteOfTheFileDiffsAgainstTheStoredRows() throws {
+        let project = try TestProject(Self.files)
+        let index = try project.index()
+        try index.update()
+        let relative = "app/models.py", path = project.path(relative)
+        let original = Array(try XCTUnwrap(Self.files[relative]).utf8)
+        try index.applyEdit(path: path, edit: nil, newContents: original + Array("\ndef opened():\n    return helper(1)\n".utf8))
+        index.closeDocument(path: path)
+        try index.updateFile(path: path, contents: original + Array("\ndef closed():\n    return slugify(2)\n".utf8))
+        let final = original + Array("\ndef reopened():\n    return len(registry)\n".utf8)
+        try index.applyEdit(path: path, edit: nil, newContents: final)
+        XCTAssertEqual(try index.verify(), [])
+
+        let reference = try TestProject(Self.files)
+        let fresh = try reference.index()
+        try fresh.update()
+        try fresh.updateFile(path: reference.path(relative), contents: final)
+        XCTAssertEqual(try Self.rows(index, relative), try Self.rows(fresh, relative))
+    }
+
     /// Every row of a file, with paths relative to the workspace, and the index keys that point at it.
     static func rows(_ index: Index, _ relative: String) throws -> [String] {
         var out = try index.symbols(in: relative).map { "\($0)" }
