@@ -156,15 +156,4 @@ QK_TARGET static float QK_NAME(qdot_q6_K)(const void *row, const void *xq, int64
     return sum;
 }
 
-/* This variant's kernel per weight type id, or NULL. */
-static qk_qdot_fn QK_NAME(qdot_table)(uint32_t type) {
-    switch (type) {
-    case 2: return QK_NAME(qdot_q4_0);
-    case 6: return QK_NAME(qdot_q5_0);
-    case 8: return QK_NAME(qdot_q8_0);
-    case 12: return QK_NAME(qdot_q4_K);
-    case 13: return QK_NAME(qdot_q5_K);
-    case 14: return QK_NAME(qdot_q6_K);
-    default: return NULL;
-    }
-}
+QK_DEFINE_QDOT_TABLE()

@@ -106,6 +106,35 @@ void qk__half_table_init(void);
 /* The AVX-512 VNNI int8 dots (quant_q8_avx512.c); NULL off x86. */
 qk_qdot_fn qk__avx512_qdot(uint32_t type);
 
+/* The type-id table of one int8-dot variant (qdot_x86.h, qdot_neon.h), whose kernels are named through that
+ * file's QK_NAME: qdot_table_<suffix>(type) is the kernel for a weight type id, or NULL. */
+#define QK_DEFINE_QDOT_TABLE()                                      \
+    static qk_qdot_fn QK_NAME(qdot_table)(uint32_t type) {          \
+        switch (type) {                                             \
+        case 2: return QK_NAME(qdot_q4_0);                          \
+        case 6: return QK_NAME(qdot_q5_0);                          \
+        case 8: return QK_NAME(qdot_q8_0);                          \
+        case 12: return QK_NAME(qdot_q4_K);                         \
+        case 13: return QK_NAME(qdot_q5_K);                         \
+        case 14: return QK_NAME(qdot_q6_K);                         \
+        default: return NULL;                                       \
+        }                                                           \
+    }
+
+/* A dot of a quantized row with f32 activations, one block at a time: DEQ dequantizes a block of BLOCK values
+ * (BYTES bytes) into a stack buffer and ACCUMULATE(sum, buffer, x, BLOCK) returns sum plus its dot with x. The
+ * portable and NEON f32-activation dots of the block types are this loop. */
+#define QK_DEFINE_BLOCK_DOT(NAME, DEQ, BLOCK, BYTES, ACCUMULATE)                \
+    static float NAME(const void *row, const float *x, int64_t n) {             \
+        float buf[BLOCK], sum = 0.0f;                                            \
+        const uint8_t *p = row;                                                  \
+        for (int64_t i = 0; i < n; i += BLOCK, p += (BYTES), x += BLOCK) {       \
+            DEQ(p, buf, BLOCK);                                                  \
+            sum = ACCUMULATE(sum, buf, x, BLOCK);                                \
+        }                                                                        \
+        return sum;                                                              \
+    }
+
 /* Per-implementation dot tables, filled in quant_ref.c and quant_avx2.c; dispatch.c chooses among them. */
 qk_dot_fn qk__ref_dot(uint32_t type);
 qk_dot_fn qk__avx2_dot(uint32_t type);

@@ -197,16 +197,8 @@ static float dot_f16_neon(const void *row, const float *x, int64_t n) {
 }
 
 /* A quantized row against f32 activations: one block dequantized on the stack, then an FMA dot. */
-#define DEFINE_NEON_BLOCK_DOT(NAME, DEQ, BLOCK, BYTES)                           \
-    static float NAME(const void *row, const float *x, int64_t n) {             \
-        float buf[BLOCK], sum = 0.0f;                                            \
-        const uint8_t *p = row;                                                  \
-        for (int64_t i = 0; i < n; i += BLOCK, p += (BYTES), x += BLOCK) {       \
-            DEQ(p, buf, BLOCK);                                                  \
-            sum += dot_f32_lanes(buf, x, BLOCK);                                 \
-        }                                                                        \
-        return sum;                                                              \
-    }
+static inline float accumulate_neon(float sum, const float *a, const float *b, int n) { return sum + dot_f32_lanes(a, b, n); }
+#define DEFINE_NEON_BLOCK_DOT(NAME, DEQ, BLOCK, BYTES) QK_DEFINE_BLOCK_DOT(NAME, DEQ, BLOCK, BYTES, accumulate_neon)
 
 DEFINE_NEON_BLOCK_DOT(dot_q4_0_neon, deq_q4_0_neon, 32, sizeof(qk_block_q4_0))
 DEFINE_NEON_BLOCK_DOT(dot_q5_0_neon, deq_q5_0_neon, 32, sizeof(qk_block_q5_0))

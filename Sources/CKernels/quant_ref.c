@@ -177,17 +177,13 @@ static float dot_bf16_ref(const void *row, const float *x, int64_t n) {
 }
 
 /* The portable dot dequantizes one block at a time into a stack buffer and multiplies in f32:
- * the slow but obviously-right reference the SIMD kernels are checked against. */
-#define DEFINE_BLOCK_DOT(NAME, DEQ, BLOCK, BYTES)                               \
-    static float NAME(const void *row, const float *x, int64_t n) {             \
-        float buf[BLOCK], sum = 0.0f;                                            \
-        const uint8_t *p = row;                                                  \
-        for (int64_t i = 0; i < n; i += BLOCK, p += (BYTES), x += BLOCK) {       \
-            DEQ(p, buf, BLOCK);                                                  \
-            for (int j = 0; j < BLOCK; j++) sum += buf[j] * x[j];                \
-        }                                                                        \
-        return sum;                                                              \
-    }
+ * the slow but obviously-right reference the SIMD kernels are checked against. Each block continues the
+ * row's running sum in order, exactly as one loop over the whole row would. */
+static inline float accumulate_ref(float sum, const float *a, const float *b, int n) {
+    for (int j = 0; j < n; j++) sum += a[j] * b[j];
+    return sum;
+}
+#define DEFINE_BLOCK_DOT(NAME, DEQ, BLOCK, BYTES) QK_DEFINE_BLOCK_DOT(NAME, DEQ, BLOCK, BYTES, accumulate_ref)
 
 DEFINE_BLOCK_DOT(dot_q4_0_ref, deq_q4_0, 32, sizeof(qk_block_q4_0))
 DEFINE_BLOCK_DOT(dot_q4_1_ref, deq_q4_1, 32, sizeof(qk_block_q4_1))
