@@ -30,12 +30,15 @@ public struct QueryMatch {
 }
 
 /// A compiled query, immutable and shareable between threads; run it with a `QueryCursor` per task.
+///
+/// Compiled by `QueryReader` (see `PatternStep` for why not by `ts_query_new`), with each pattern indexed by
+/// the symbol of its root, so a cursor tries at each node only the patterns that can start there.
 public final class Query: @unchecked Sendable {
-    let raw: OpaquePointer
     public let language: Language
     public let fileName: String
     /// Capture names by capture id.
     public let captureNames: [String]
+    let patterns: [Pattern]
     /// Predicates per pattern index.
     let predicates: [[QueryPredicate]]
     /// The same predicates with their string operands as UTF-8 bytes, compared against source bytes.
@@ -44,6 +47,30 @@ public final class Query: @unchecked Sendable {
     private let regexes: [String: NSRegularExpression]
     /// For a query compiled from several files, the pattern indices of each file, in file order.
     public let patternRanges: [(file: String, patterns: Range<Int>)]
+
+    /// Pattern indices by the symbol their root matches, ascending, flattened: the patterns of symbol `s` are
+    /// `patternsByRoot.list[starts[s]..<starts[s + 1]]` (symbols past the grammar's count share its last slot).
+    let patternsByRoot: SymbolTable
+    /// Patterns whose root is `(_)` (any named node) or `_` (any node), tried at every such node…
+    let wildcardRoots: [(pattern: Int, namedOnly: Bool)]
+    /// …unless one of the root's required children has a known symbol: then the pattern is tried at the parent of
+    /// each node of that symbol instead, which visits far fewer nodes.
+    let patternsByRequiredChild: SymbolTable
+
+    /// Lists of pattern indices by symbol, in two flat arrays (read at every node of every file).
+    struct SymbolTable {
+        let starts: [Int32]
+        let list: [Int32]
+        init(_ lists: [[Int]]) {
+            var starts: [Int32] = [0]
+            for l in lists { starts.append(starts[starts.count - 1] + Int32(l.count)) }
+            self.starts = starts
+            list = lists.flatMap { $0.map(Int32.init) }
+        }
+        var isEmpty: Bool { list.isEmpty }
+        /// The slot of a symbol: its own, or the shared last one.
+        var slots: Int { starts.count - 1 }
+    }
 
     /// One query file's text, compiled together with others into one `Query` (see `init(language:segments:)`).
     public struct Segment {
@@ -64,9 +91,9 @@ public final class Query: @unchecked Sendable {
                       segments: [Segment(fileName: fileName, source: source, allowedCaptures: allowedCaptures)])
     }
 
-    /// Compiles several query files as one query, so that one cursor pass over a tree runs them all (each pass
-    /// walks every node, whatever its patterns). Each file keeps its own capture contract, and errors name the
-    /// file and the byte offset within it; `patternRanges` tells which patterns came from which file.
+    /// Compiles several query files as one query, so that one cursor pass over a tree runs them all. Each file
+    /// keeps its own capture contract, and errors name the file and the byte offset within it; `patternRanges`
+    /// tells which patterns came from which file.
     public init(language: Language, segments: [Segment]) throws {
         // Byte offset of each segment in the joined text (segments are separated by one newline).
         var starts: [Int] = []
@@ -77,124 +104,92 @@ public final class Query: @unchecked Sendable {
         }
         func segmentIndex(at byte: Int) -> Int { max(0, (starts.lastIndex { $0 <= byte }) ?? 0) }
         let fileName = segments.map(\.fileName).joined(separator: "+")
-        let source = segments.map(\.source).joined(separator: "\n")
-        var errorOffset: UInt32 = 0
-        var errorType = TSQueryErrorNone
-        let query = source.withCString { ptr in
-            ts_query_new(language.raw, ptr, UInt32(strlen(ptr)), &errorOffset, &errorType)
+        var reader = QueryReader(source: segments.map(\.source).joined(separator: "\n"), language: language.raw)
+        let patterns: [Pattern]
+        do {
+            patterns = try reader.patterns()
+        } catch let failure as QueryReader.Failure {
+            let at = segments.isEmpty ? 0 : segmentIndex(at: failure.offset)
+            let file = segments.isEmpty ? fileName : segments[at].fileName
+            if let unsupported = reader.unsupportedPredicate {
+                throw SyntaxError.unsupportedPredicate(language: language.name, file: file, predicate: unsupported.name)
+            }
+            throw SyntaxError.queryInvalid(language: language.name, file: file,
+                                           offset: UInt32(failure.offset - (segments.isEmpty ? 0 : starts[at])),
+                                           kind: failure.kind)
         }
-        guard let query else {
-            let kinds = [TSQueryErrorSyntax: "syntax", TSQueryErrorNodeType: "unknown node type",
-                         TSQueryErrorField: "unknown field", TSQueryErrorCapture: "unknown capture",
-                         TSQueryErrorStructure: "impossible pattern", TSQueryErrorLanguage: "language"]
-            let at = segments.isEmpty ? 0 : segmentIndex(at: Int(errorOffset))
-            throw SyntaxError.queryInvalid(language: language.name, file: segments.isEmpty ? fileName : segments[at].fileName,
-                                           offset: errorOffset - UInt32(segments.isEmpty ? 0 : starts[at]),
-                                           kind: kinds[errorType] ?? "unknown")
-        }
-        raw = query
         self.language = language
         self.fileName = fileName
-        var names: [String] = []
-        for id in 0..<ts_query_capture_count(query) {
-            var length: UInt32 = 0
-            // libtree-sitter returns a name for every id below the capture count; "" would only hide a bug.
-            let ptr = ts_query_capture_name_for_id(query, id, &length)
-            names.append(ptr.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(length)), as: UTF8.self) } ?? "")
-        }
+        self.patterns = patterns
+        let names = reader.captureNames
         captureNames = names
         // Patterns come in source order, so each file's patterns are one contiguous range.
-        let patternCount = Int(ts_query_pattern_count(query))
-        var segmentOfPattern: [Int] = []
-        for pattern in 0..<patternCount {
-            segmentOfPattern.append(segments.isEmpty ? 0 : segmentIndex(at: Int(ts_query_start_byte_for_pattern(query, UInt32(pattern)))))
-        }
+        let segmentOfPattern = patterns.map { segments.isEmpty ? 0 : segmentIndex(at: $0.startByte) }
         patternRanges = segments.indices.map { i in
-            let first = segmentOfPattern.firstIndex(of: i) ?? segmentOfPattern.firstIndex { $0 > i } ?? patternCount
+            let first = segmentOfPattern.firstIndex(of: i) ?? segmentOfPattern.firstIndex { $0 > i } ?? patterns.count
             let end = segmentOfPattern.lastIndex(of: i).map { $0 + 1 } ?? first
             return (segments[i].fileName, first..<end)
         }
         for (pattern, i) in segmentOfPattern.enumerated() {
             guard let allowed = segments[i].allowedCaptures else { continue }
-            for (id, name) in names.enumerated() where !name.hasPrefix("_") && !allowed.contains(name) {
-                // A capture id belongs to the query; it is this file's only if this pattern uses it.
-                if ts_query_capture_quantifier_for_id(query, UInt32(pattern), UInt32(id)) == TSQuantifierZero { continue }
-                ts_query_delete(query)
-                throw SyntaxError.unknownCapture(language: language.name, file: segments[i].fileName, capture: name)
+            var used = Set<UInt32>()
+            patterns[pattern].root.forEach { used.formUnion($0.captures) }
+            for id in used.sorted() where !names[Int(id)].hasPrefix("_") && !allowed.contains(names[Int(id)]) {
+                throw SyntaxError.unknownCapture(language: language.name, file: segments[i].fileName, capture: names[Int(id)])
             }
         }
-        var all: [[QueryPredicate]] = []
         var regexes: [String: NSRegularExpression] = [:]
-        do {
-            for pattern in 0..<ts_query_pattern_count(query) {
-                let file = segments.isEmpty ? fileName : segments[segmentOfPattern[Int(pattern)]].fileName
-                let parsed = try Query.parsePredicates(query, pattern: pattern, language: language.name, file: file)
-                for case let .match(_, regex, _) in parsed where regexes[regex] == nil {
-                    regexes[regex] = try NSRegularExpression(pattern: regex)
+        for (pattern, i) in segmentOfPattern.enumerated() {
+            for case let .match(_, regex, _) in patterns[pattern].predicates where regexes[regex] == nil {
+                do { regexes[regex] = try NSRegularExpression(pattern: regex) } catch {
+                    throw SyntaxError.unsupportedPredicate(language: language.name,
+                                                           file: segments.isEmpty ? fileName : segments[i].fileName,
+                                                           predicate: "match? (\(error))")
                 }
-                all.append(parsed)
             }
-        } catch {
-            ts_query_delete(query)
-            throw error as? SyntaxError
-                ?? SyntaxError.unsupportedPredicate(language: language.name, file: fileName, predicate: "match? (\(error))")
         }
-        predicates = all
-        compiledPredicates = all.map { $0.map(CompiledPredicate.init) }
+        predicates = patterns.map(\.predicates)
+        compiledPredicates = predicates.map { $0.map(CompiledPredicate.init) }
         self.regexes = regexes
-    }
 
-    deinit { ts_query_delete(raw) }
-
-    public var patternCount: Int { Int(ts_query_pattern_count(raw)) }
-
-    private static func parsePredicates(_ q: OpaquePointer, pattern: UInt32, language: String,
-                                        file: String) throws -> [QueryPredicate] {
-        var count: UInt32 = 0
-        guard let steps = ts_query_predicates_for_pattern(q, pattern, &count), count > 0 else { return [] }
-        func string(_ id: UInt32) -> String {
-            var length: UInt32 = 0
-            guard let ptr = ts_query_string_value_for_id(q, id, &length) else { return "" }
-            return String(decoding: UnsafeRawBufferPointer(start: ptr, count: Int(length)), as: UTF8.self)
-        }
-        var result: [QueryPredicate] = []
-        var current: [TSQueryPredicateStep] = []
-        for i in 0..<Int(count) {
-            let step = steps[i]
-            if step.type != TSQueryPredicateStepTypeDone { current.append(step); continue }
-            defer { current.removeAll() }
-            guard let head = current.first, head.type == TSQueryPredicateStepTypeString else { continue }
-            let name = string(head.value_id)
-            let args = current.dropFirst()
-            let negated = name.hasPrefix("not-")
-            let base = negated ? String(name.dropFirst(4)) : name
-            // Directives (`#set!`, `#strip!`, `#select-adjacent!`) change no match; tags queries use them for docs.
-            if name.hasSuffix("!") { continue }
-            guard let first = args.first, first.type == TSQueryPredicateStepTypeCapture else {
-                throw SyntaxError.unsupportedPredicate(language: language, file: file, predicate: name)
+        // Root index.
+        let symbolCount = Int(ts_language_symbol_count(language.raw))
+        var byRoot = [[Int]](repeating: [], count: symbolCount + 1)
+        var byChild = [[Int]](repeating: [], count: symbolCount + 1)
+        var wildcards: [(Int, Bool)] = []
+        func slot(_ symbol: TSSymbol) -> Int { Int(symbol) < symbolCount ? Int(symbol) : symbolCount }
+        for (index, pattern) in patterns.enumerated() {
+            var roots: [TSSymbol] = []
+            var wildcard: Bool?  // nil: no wildcard root; true: any named node; false: any node
+            func collect(_ step: PatternStep) {
+                switch step.test {
+                case let .named(symbol), let .anonymous(symbol): roots.append(symbol)
+                case .anyNamed: wildcard = wildcard ?? true
+                case .any: wildcard = false
+                case let .alternatives(options): options.forEach(collect)
+                }
             }
-            switch base {
-            case "eq?":
-                guard args.count == 2, let other = args.last else {
-                    throw SyntaxError.unsupportedPredicate(language: language, file: file, predicate: name)
-                }
-                let operand: QueryPredicate.Operand = other.type == TSQueryPredicateStepTypeCapture
-                    ? .capture(other.value_id) : .string(string(other.value_id))
-                result.append(.eq(capture: first.value_id, other: operand, negated: negated))
-            case "match?":
-                guard args.count == 2, let other = args.last, other.type == TSQueryPredicateStepTypeString else {
-                    throw SyntaxError.unsupportedPredicate(language: language, file: file, predicate: name)
-                }
-                result.append(.match(capture: first.value_id, regex: string(other.value_id), negated: negated))
-            case "any-of?":
-                let values = args.dropFirst().map { string($0.value_id) }
-                result.append(.anyOf(capture: first.value_id, values: values, negated: negated))
-            default:
-                throw SyntaxError.unsupportedPredicate(language: language, file: file, predicate: name)
+            collect(pattern.root)
+            guard let namedOnly = wildcard else {
+                for symbol in Set(roots) { byRoot[slot(symbol)].append(index) }
+                continue
+            }
+            let required = pattern.root.children.first { child in
+                guard !child.isOptional, case .named = child.test else { return false }
+                return true
+            }
+            if case let .named(symbol)? = required?.test {
+                byChild[slot(symbol)].append(index)
+            } else {
+                wildcards.append((index, namedOnly))
             }
         }
-        return result
+        patternsByRoot = SymbolTable(byRoot)
+        patternsByRequiredChild = SymbolTable(byChild)
+        wildcardRoots = wildcards
     }
+
+    public var patternCount: Int { patterns.count }
 
     /// A predicate with its strings as bytes.
     private enum CompiledPredicate {
@@ -265,47 +260,4 @@ public final class Query: @unchecked Sendable {
     }
 
     private static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
-}
-
-/// Runs a `Query` over a node. One per task; reuse it across files.
-public final class QueryCursor {
-    private let raw: OpaquePointer
-    /// Checked every 64 matches; set it to stop a long run early.
-    public var isCancelled: () -> Bool = { false }
-
-    public init() { raw = ts_query_cursor_new() }
-    deinit { ts_query_cursor_delete(raw) }
-
-    /// Every match of `query` under `node` whose predicates hold, in document order.
-    public func matches(_ query: Query, in node: Node, byteRange: Range<Int>? = nil) -> [QueryMatch] {
-        var result: [QueryMatch] = []
-        forEachMatch(query, in: node, byteRange: byteRange) { pattern, raw in
-            let captures = raw.map { c in
-                QueryCapture(name: query.captureNames[Int(c.index)], index: c.index, node: Node(raw: c.node, tree: node.tree))
-            }
-            result.append(QueryMatch(patternIndex: pattern, captures: captures))
-        }
-        return result
-    }
-
-    /// Calls `body` with the pattern index and the raw captures of every match whose predicates hold, in
-    /// document order. The captures are valid only during the call. This is the loop the indexer runs over
-    /// every file, so it builds no `Node` or `String` per capture.
-    func forEachMatch(_ query: Query, in node: Node, byteRange: Range<Int>? = nil,
-                      _ body: (Int, UnsafeBufferPointer<TSQueryCapture>) -> Void) {
-        if let r = byteRange { ts_query_cursor_set_byte_range(raw, UInt32(r.lowerBound), UInt32(r.upperBound)) }
-        else { ts_query_cursor_set_byte_range(raw, 0, UInt32.max) }
-        ts_query_cursor_exec(raw, query.raw, node.raw)
-        var m = TSQueryMatch()
-        var seen = 0
-        node.tree.source.withUnsafeBufferPointer { source in
-            while ts_query_cursor_next_match(raw, &m) {
-                seen += 1
-                if seen % 64 == 0, isCancelled() { break }
-                let captures = UnsafeBufferPointer(start: m.captures, count: Int(m.capture_count))
-                let pattern = Int(m.pattern_index)
-                if query.holds(pattern: pattern, captures: captures, source: source) { body(pattern, captures) }
-            }
-        }
-    }
 }
