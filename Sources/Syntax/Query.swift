@@ -39,6 +39,8 @@ public final class Query: @unchecked Sendable {
     /// Capture names by capture id.
     public let captureNames: [String]
     let patterns: [Pattern]
+    /// The patterns' steps, flat, for the matcher.
+    let program: StepProgram
     /// Predicates per pattern index.
     let predicates: [[QueryPredicate]]
     /// The same predicates with their string operands as UTF-8 bytes, compared against source bytes.
@@ -121,6 +123,7 @@ public final class Query: @unchecked Sendable {
         self.language = language
         self.fileName = fileName
         self.patterns = patterns
+        program = StepProgram(patterns)
         let names = reader.captureNames
         captureNames = names
         // Patterns come in source order, so each file's patterns are one contiguous range.

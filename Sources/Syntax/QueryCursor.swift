@@ -21,27 +21,12 @@ public final class QueryCursor {
         var isNamed: Bool
     }
 
-    /// The children of the nodes being matched, a stack of lists: a step appends its node's children, matches
-    /// them, and removes them again.
-    private var children: [Child] = []
-    /// Captures of the match being built.
-    private var captures: [TSQueryCapture] = []
-    /// Completed matches of one pattern at one node, flattened; `ends[i]` is where match i ends.
-    private var found: [TSQueryCapture] = []
-    private var ends: [Int] = []
-    private var dropped: [Bool] = []
-    /// The node whose children are `children[0..<listedRootEnd]` (its id and start), kept from one pattern to the
-    /// next at the same root.
-    private var listedRoot: (UnsafeRawPointer?, UInt32)?
-    private var listedRootEnd = 0
-    /// Walks a node's children; one is enough, since a node's children are listed before any is matched.
-    private var childCursor: TSTreeCursor?
+    /// Buffers kept from one file to the next (see `forEachMatch`).
+    private var spareChildren: [Child] = []
+    private var spareCaptures: [TSQueryCapture] = []
+    private var spareFound: [TSQueryCapture] = []
 
     public init() {}
-
-    deinit {
-        if var cursor = childCursor { ts_tree_cursor_delete(&cursor) }
-    }
 
     /// Every match of `query` under `node` whose predicates hold.
     public func matches(_ query: Query, in node: Node, byteRange: Range<Int>? = nil) -> [QueryMatch] {
@@ -59,16 +44,154 @@ public final class QueryCursor {
     /// in document order, and at one node by pattern index. The captures are valid only during the call. With
     /// `byteRange`, only nodes that overlap it are tried (their children may lie outside it).
     ///
-    /// This is the loop the indexer runs over every file, so it builds no `Node` or `String` per capture.
+    /// This is the loop the indexer runs over every file. The matcher's state lives in local variables used by
+    /// nested functions (no reference counting or run-time exclusivity checks per step), and it builds no `Node`
+    /// or `String` per capture.
     func forEachMatch(_ query: Query, in node: Node, byteRange: Range<Int>? = nil,
                       _ body: (Int, UnsafeBufferPointer<TSQueryCapture>) -> Void) {
-        var walker = ts_tree_cursor_new(node.raw)
-        defer { ts_tree_cursor_delete(&walker) }
-        if childCursor == nil { childCursor = ts_tree_cursor_new(node.raw) }
-        listedRoot = nil
+        let program = query.program
+        let steps = UnsafeBufferPointer(program.steps)
+        let captureIds = UnsafeBufferPointer(program.captureIds)
+        let negatedFields = UnsafeBufferPointer(program.negatedFields)
+        let rootSteps = program.roots
         let wildcards = query.wildcardRoots
         let hasTriggers = !query.patternsByRequiredChild.isEmpty
         let lastSlot = query.patternsByRoot.slots - 1
+
+        var walker = ts_tree_cursor_new(node.raw)
+        var lister = ts_tree_cursor_new(node.raw)
+        defer { ts_tree_cursor_delete(&walker); ts_tree_cursor_delete(&lister) }
+        // The children of the nodes being matched, a stack of lists: a step appends its node's children, matches
+        // them, and removes them again. The root's children stay for the next pattern tried at the same root.
+        var children = spareChildren
+        // Captures of the match being built, and the completed matches of one pattern at one root, flattened
+        // (`ends[i]` is where match i ends in `found`).
+        var captures = spareCaptures
+        var found = spareFound
+        spareChildren = []; spareCaptures = []; spareFound = []
+        defer {
+            children.removeAll(keepingCapacity: true); spareChildren = children
+            captures.removeAll(keepingCapacity: true); spareCaptures = captures
+            found.removeAll(keepingCapacity: true); spareFound = found
+        }
+        var ends: [Int] = []
+        var dropped: [Bool] = []
+        children.removeAll(keepingCapacity: true)
+        var listedRoot: (UnsafeRawPointer?, UInt32)?
+        var listedRootEnd = 0
+
+        /// Lists `node`'s children at the end of `children`.
+        func list(_ node: TSNode) {
+            ts_tree_cursor_reset(&lister, node)
+            guard ts_tree_cursor_goto_first_child(&lister) else { return }
+            repeat {
+                let child = ts_tree_cursor_current_node(&lister)
+                children.append(Child(node: child, field: ts_tree_cursor_current_field_id(&lister), isNamed: ts_node_is_named(child)))
+            } while ts_tree_cursor_goto_next_sibling(&lister)
+        }
+
+        /// Matches step `s` against `child`; calls `then` once for every way it matches, with its captures pushed.
+        func match(_ s: Int, _ child: Child, isRoot: Bool, then: () -> Void) {
+            let step = steps[s]
+            if step.field != 0, step.field != child.field { return }
+            switch step.kind {
+            case .named:
+                guard child.isNamed, ts_node_symbol(child.node) == step.symbol else { return }
+            case .anonymous:
+                guard !child.isNamed, ts_node_symbol(child.node) == step.symbol else { return }
+            case .anyNamed:
+                guard child.isNamed else { return }
+            case .any:
+                break
+            case .alternatives:
+                for option in step.children {
+                    match(Int(option), child, isRoot: isRoot) {
+                        let mark = captures.count
+                        for c in step.captures { captures.append(TSQueryCapture(node: child.node, index: captureIds[Int(c)])) }
+                        then()
+                        captures.removeSubrange(mark...)
+                    }
+                }
+                return
+            }
+            for f in step.negatedFields where !ts_node_is_null(ts_node_child_by_field_id(child.node, negatedFields[Int(f)])) {
+                return
+            }
+            let mark = captures.count
+            for c in step.captures { captures.append(TSQueryCapture(node: child.node, index: captureIds[Int(c)])) }
+            defer { captures.removeSubrange(mark...) }
+            if step.children.isEmpty {
+                then()
+                return
+            }
+            if isRoot {
+                let key = (child.node.id, child.node.context.0)
+                if listedRoot?.0 != key.0 || listedRoot?.1 != key.1 {
+                    children.removeAll(keepingCapacity: true)
+                    list(child.node)
+                    listedRoot = key
+                    listedRootEnd = children.count
+                }
+                matchChildren(of: s, Int(step.children.lowerBound), from: 0, end: listedRootEnd, previous: nil, then: then)
+                return
+            }
+            let base = children.count
+            list(child.node)
+            let end = children.count
+            matchChildren(of: s, Int(step.children.lowerBound), from: base, end: end, previous: nil, then: then)
+            children.removeSubrange(base...)
+        }
+
+        /// Matches the child steps of `parent` from step `i` on against `children[from..<end]`, in order;
+        /// `previous` is where the last step matched (for anchors).
+        func matchChildren(of parent: Int, _ i: Int, from: Int, end: Int, previous: Int?, then: () -> Void) {
+            let parentStep = steps[parent]
+            guard i < Int(parentStep.children.upperBound) else {
+                if parentStep.isAnchoredAtEnd {
+                    guard let previous, !(previous + 1..<end).contains(where: { children[$0].isNamed }) else { return }
+                }
+                then()
+                return
+            }
+            let next = steps[i]
+            if next.isAnchored {
+                // The first named child, or the named sibling right after the previous step's node.
+                if let c = (from..<end).first(where: { children[$0].isNamed }) {
+                    match(i, children[c], isRoot: false) {
+                        matchChildren(of: parent, i + 1, from: c + 1, end: end, previous: c, then: then)
+                    }
+                }
+            } else {
+                for c in from..<end {
+                    match(i, children[c], isRoot: false) {
+                        matchChildren(of: parent, i + 1, from: c + 1, end: end, previous: c, then: then)
+                    }
+                }
+            }
+            if next.isOptional { matchChildren(of: parent, i + 1, from: from, end: end, previous: previous, then: then) }
+        }
+
+        /// Marks in `dropped` every match whose captures all appear in another, larger match, and all but the
+        /// first of equal matches.
+        func dropContainedMatches() {
+            var starts: [Int] = []
+            var start = 0
+            for end in ends { starts.append(start); start = end }
+            func same(_ a: TSQueryCapture, _ b: TSQueryCapture) -> Bool {
+                a.index == b.index && a.node.id == b.node.id && a.node.context.0 == b.node.context.0
+            }
+            func contained(_ a: Int, in b: Int) -> Bool {
+                (starts[a]..<ends[a]).allSatisfy { i in (starts[b]..<ends[b]).contains { same(found[i], found[$0]) } }
+            }
+            dropped.removeAll(keepingCapacity: true)
+            dropped.append(contentsOf: repeatElement(false, count: ends.count))
+            for a in ends.indices {
+                for b in ends.indices where b != a && !dropped[b] && contained(a, in: b) {
+                    if ends[a] - starts[a] < ends[b] - starts[b] || b < a { dropped[a] = true; break }
+                }
+            }
+        }
+
         // Parents of the walker's node (kept only for patterns tried at a parent); a pattern tried at a parent
         // because of one child is not tried again for a later child, as a parent's children come one after another.
         var parents: [TSNode] = []
@@ -85,7 +208,7 @@ public final class QueryCursor {
                 found.removeAll(keepingCapacity: true)
                 ends.removeAll(keepingCapacity: true)
                 captures.removeAll(keepingCapacity: true)
-                match(query.patterns[pattern].root, Child(node: root, field: 0, isNamed: ts_node_is_named(root)), isRoot: true) {
+                match(Int(rootSteps[pattern]), Child(node: root, field: 0, isNamed: ts_node_is_named(root)), isRoot: true) {
                     found.append(contentsOf: captures)
                     ends.append(found.count)
                 }
@@ -145,111 +268,6 @@ public final class QueryCursor {
         }
         }
         }
-    }
-
-    /// Matches `step` against `child`; calls `then` once for every way it matches, with its captures pushed.
-    private func match(_ step: PatternStep, _ child: Child, isRoot: Bool = false, then: () -> Void) {
-        if step.field != 0, step.field != child.field { return }
-        switch step.test {
-        case let .named(symbol):
-            guard child.isNamed, ts_node_symbol(child.node) == symbol else { return }
-        case let .anonymous(symbol):
-            guard !child.isNamed, ts_node_symbol(child.node) == symbol else { return }
-        case .anyNamed:
-            guard child.isNamed else { return }
-        case .any:
-            break
-        case let .alternatives(options):
-            for option in options {
-                match(option, child, isRoot: isRoot) {
-                    let mark = captures.count
-                    for id in step.captures { captures.append(TSQueryCapture(node: child.node, index: id)) }
-                    then()
-                    captures.removeSubrange(mark...)
-                }
-            }
-            return
-        }
-        for field in step.negatedFields where !ts_node_is_null(ts_node_child_by_field_id(child.node, field)) { return }
-        let mark = captures.count
-        for id in step.captures { captures.append(TSQueryCapture(node: child.node, index: id)) }
-        defer { captures.removeSubrange(mark...) }
-        if step.children.isEmpty {
-            then()
-            return
-        }
-        // A root's children stay listed for the next pattern tried at the same node; deeper lists are removed.
-        let key = (child.node.id, child.node.context.0)
-        if isRoot, let listed = listedRoot, listed.0 == key.0, listed.1 == key.1 {
-            matchChildren(of: step, 0, from: 0, end: listedRootEnd, previous: nil, then: then)
-            return
-        }
-        if isRoot { children.removeAll(keepingCapacity: true) }
-        let base = children.count
-        if var cursor = childCursor {
-            ts_tree_cursor_reset(&cursor, child.node)
-            if ts_tree_cursor_goto_first_child(&cursor) {
-                repeat {
-                    let node = ts_tree_cursor_current_node(&cursor)
-                    children.append(Child(node: node, field: ts_tree_cursor_current_field_id(&cursor), isNamed: ts_node_is_named(node)))
-                } while ts_tree_cursor_goto_next_sibling(&cursor)
-            }
-            childCursor = cursor
-        }
-        let end = children.count
-        if isRoot {
-            listedRoot = key
-            listedRootEnd = end
-            matchChildren(of: step, 0, from: 0, end: end, previous: nil, then: then)
-            return
-        }
-        defer { children.removeSubrange(base...) }
-        matchChildren(of: step, 0, from: base, end: end, previous: nil, then: then)
-    }
-
-    /// Matches `step.children[i...]` against `children[from..<end]`, in order; `previous` is where the last step
-    /// matched (for anchors).
-    private func matchChildren(of step: PatternStep, _ i: Int, from: Int, end: Int, previous: Int?, then: () -> Void) {
-        let steps = step.children
-        guard i < steps.count else {
-            if step.isAnchoredAtEnd {
-                guard let previous, !(previous + 1..<end).contains(where: { children[$0].isNamed }) else { return }
-            }
-            then()
-            return
-        }
-        let next = steps[i]
-        if next.isAnchored {
-            // The first named child, or the named sibling right after the previous step's node.
-            if let c = (from..<end).first(where: { children[$0].isNamed }) {
-                match(next, children[c]) { matchChildren(of: step, i + 1, from: c + 1, end: end, previous: c, then: then) }
-            }
-        } else {
-            for c in from..<end {
-                match(next, children[c]) { matchChildren(of: step, i + 1, from: c + 1, end: end, previous: c, then: then) }
-            }
-        }
-        if next.isOptional { matchChildren(of: step, i + 1, from: from, end: end, previous: previous, then: then) }
-    }
-
-    /// Marks in `dropped` every match whose captures all appear in another, larger match, and all but the first
-    /// of equal matches.
-    private func dropContainedMatches() {
-        var starts: [Int] = []
-        var start = 0
-        for end in ends { starts.append(start); start = end }
-        func same(_ a: TSQueryCapture, _ b: TSQueryCapture) -> Bool {
-            a.index == b.index && a.node.id == b.node.id && a.node.context.0 == b.node.context.0
-        }
-        func contained(_ a: Int, in b: Int) -> Bool {
-            (starts[a]..<ends[a]).allSatisfy { i in (starts[b]..<ends[b]).contains { same(found[i], found[$0]) } }
-        }
-        dropped.removeAll(keepingCapacity: true)
-        dropped.append(contentsOf: repeatElement(false, count: ends.count))
-        for a in ends.indices {
-            for b in ends.indices where b != a && !dropped[b] && contained(a, in: b) {
-                if ends[a] - starts[a] < ends[b] - starts[b] || b < a { dropped[a] = true; break }
-            }
-        }
+        withExtendedLifetime(program) {}
     }
 }

@@ -401,3 +401,84 @@ extension QueryPredicate {
         }
     }
 }
+
+/// The steps of every pattern of a query, laid out flat in memory the query owns, so that the matcher reads them
+/// without reference counting (it visits every node of every file). A step's children, or an alternation's
+/// options, are contiguous.
+final class StepProgram: @unchecked Sendable {
+    struct Step {
+        enum Kind: UInt8 { case named, anonymous, anyNamed, any, alternatives }
+        var kind: Kind
+        var symbol: TSSymbol
+        var field: TSFieldId
+        var isOptional: Bool
+        var isAnchored: Bool
+        var isAnchoredAtEnd: Bool
+        /// Into `captureIds`.
+        var captures: Range<Int32>
+        /// Into `negatedFields`.
+        var negatedFields: Range<Int32>
+        /// Into `steps`: the children, or for `.alternatives` the options.
+        var children: Range<Int32>
+    }
+
+    let steps: UnsafeMutableBufferPointer<Step>
+    let captureIds: UnsafeMutableBufferPointer<UInt32>
+    let negatedFields: UnsafeMutableBufferPointer<TSFieldId>
+    /// The root step of each pattern.
+    let roots: [Int32]
+
+    init(_ patterns: [Pattern]) {
+        var steps: [Step] = []
+        var captures: [UInt32] = []
+        var negated: [TSFieldId] = []
+        func placeholder() -> Step {
+            Step(kind: .any, symbol: 0, field: 0, isOptional: false, isAnchored: false, isAnchoredAtEnd: false,
+                 captures: 0..<0, negatedFields: 0..<0, children: 0..<0)
+        }
+        func fill(_ s: PatternStep, at index: Int) {
+            var kind = Step.Kind.any
+            var symbol: TSSymbol = 0
+            var below = s.children
+            switch s.test {
+            case let .named(sym): kind = .named; symbol = sym
+            case let .anonymous(sym): kind = .anonymous; symbol = sym
+            case .anyNamed: kind = .anyNamed
+            case .any: kind = .any
+            case let .alternatives(options): kind = .alternatives; below = options
+            }
+            let c0 = Int32(captures.count); captures.append(contentsOf: s.captures)
+            let ownCaptures = c0..<Int32(captures.count)
+            let n0 = Int32(negated.count); negated.append(contentsOf: s.negatedFields)
+            let ownNegated = n0..<Int32(negated.count)
+            let first = steps.count
+            steps.append(contentsOf: repeatElement(placeholder(), count: below.count))
+            for (k, child) in below.enumerated() { fill(child, at: first + k) }
+            steps[index] = Step(kind: kind, symbol: symbol, field: s.field, isOptional: s.isOptional,
+                                isAnchored: s.isAnchored, isAnchoredAtEnd: s.isAnchoredAtEnd,
+                                captures: ownCaptures, negatedFields: ownNegated,
+                                children: Int32(first)..<Int32(first + below.count))
+        }
+        var roots: [Int32] = []
+        for pattern in patterns {
+            roots.append(Int32(steps.count))
+            steps.append(placeholder())
+            fill(pattern.root, at: steps.count - 1)
+        }
+        self.roots = roots
+        func own<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+            let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(1, array.count))
+            _ = buffer.initialize(from: array)
+            return UnsafeMutableBufferPointer(rebasing: buffer[0..<array.count])
+        }
+        self.steps = own(steps)
+        captureIds = own(captures)
+        negatedFields = own(negated)
+    }
+
+    deinit {
+        steps.baseAddress?.deallocate()
+        captureIds.baseAddress?.deallocate()
+        negatedFields.baseAddress?.deallocate()
+    }
+}
