@@ -22,6 +22,19 @@ public struct StatsResponse: ResponseType, Hashable {
     /// For a remote backend: its health, latency and failures.
     public var backendHealth: LSPAny?
     public var modelError: String?
+    /// Re-indexes of open documents after `didChange` (incremental parse, tags, one write transaction).
+    public var reindex: ReindexStats?
+
+    public struct ReindexStats: Codable, Hashable, Sendable {
+        public var count: Int
+        public var p50Ms: Double
+        public var p99Ms: Double
+        /// The latest durations, oldest first (at most 256).
+        public var recentMs: [Double]
+        public init(count: Int, p50Ms: Double, p99Ms: Double, recentMs: [Double]) {
+            self.count = count; self.p50Ms = p50Ms; self.p99Ms = p99Ms; self.recentMs = recentMs
+        }
+    }
 
     public init(completions: Int = 0, completionsCancelled: Int = 0, completionsStale: Int = 0,
                 tokensReusedMemory: Int = 0, tokensReusedDisk: Int = 0, tokensComputed: Int = 0,

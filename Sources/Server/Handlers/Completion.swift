@@ -76,11 +76,19 @@ extension LanguageServer {
             health = try? JSONDecoder().decode(LSPAny.self, from: data)
         }
         let backend = a.current?.backend
-        return StatsResponse(completions: a.completions, completionsCancelled: a.cancelled, completionsStale: a.stale,
+        var response = StatsResponse(completions: a.completions, completionsCancelled: a.cancelled, completionsStale: a.stale,
                              tokensReusedMemory: a.reusedMemory, tokensReusedDisk: a.reusedDisk,
                              tokensComputed: a.computed, tokensGenerated: a.generated,
                              backend: backend == nil ? "none" : (backend is RemoteBackend ? "remote" : "local"),
                              backendLabel: backend?.label, backendHealth: health, modelError: a.modelError)
+        let (count, recent) = indexHost.reindexTimes
+        if !recent.isEmpty {
+            let sorted = recent.sorted()
+            // Nearest rank: p99 of 100 durations is the 99th smallest.
+            func rank(_ p: Int) -> Double { sorted[max(0, (sorted.count * p + 99) / 100 - 1)] }
+            response.reindex = .init(count: count, p50Ms: rank(50), p99Ms: rank(99), recentMs: recent)
+        }
+        return response
     }
 
     func explain(_ request: ExplainRequest, _ document: DocumentSnapshot,

@@ -31,7 +31,7 @@ extension LanguageServer {
             return LanguageServer.inputEdits(from: old, changes: changes, encoding: state.encoding)
         }
         if let path = LanguageServer.path(ofURI: uri) {
-            indexHost.enqueue { index in
+            indexHost.enqueueEdit { index in
                 for (edit, bytes) in edits { try index.applyEdit(path: path, edit: edit, newContents: bytes) }
             }
         }

@@ -112,6 +112,30 @@ final class IndexHost: @unchecked Sendable {
         }
     }
 
+    /// Queues an editor's change of an open document, timed: `quorum/stats` reports how long these re-indexes
+    /// take (incremental parse, tags, one write transaction), as the index benchmark's target is stated for them.
+    func enqueueEdit(_ work: @escaping (Index) throws -> Void) {
+        enqueue { [self] index in
+            let started = DispatchTime.now().uptimeNanoseconds
+            defer {
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                lock.withLock {
+                    reindexCount += 1
+                    recentReindexMs.append(ms)
+                    if recentReindexMs.count > IndexHost.keptReindexTimes { recentReindexMs.removeFirst() }
+                }
+            }
+            try work(index)
+        }
+    }
+
+    /// How many re-indexes of open documents ran, and the durations of the latest ones (milliseconds, oldest first).
+    private var reindexCount = 0
+    private var recentReindexMs: [Double] = []
+    static let keptReindexTimes = 256
+
+    var reindexTimes: (count: Int, recentMs: [Double]) { lock.withLock { (reindexCount, recentReindexMs) } }
+
     /// Waits until every queued edit is applied.
     func drain() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in edits.async { c.resume() } }
