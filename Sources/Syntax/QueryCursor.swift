@@ -14,17 +14,8 @@ public final class QueryCursor {
     /// Checked every 64 matches; set it to stop a long run early.
     public var isCancelled: () -> Bool = { false }
 
-    /// One child of a node being matched: taken from a tree cursor, which also knows its field.
-    private struct Child {
-        var node: TSNode
-        var field: TSFieldId
-        var isNamed: Bool
-    }
-
-    /// Buffers kept from one file to the next (see `forEachMatch`).
-    private var spareChildren: [Child] = []
-    private var spareCaptures: [TSQueryCapture] = []
-    private var spareFound: [TSQueryCapture] = []
+    /// The matcher's buffers, kept from one file to the next.
+    private let matcher = Matcher()
 
     public init() {}
 
@@ -44,154 +35,17 @@ public final class QueryCursor {
     /// in document order, and at one node by pattern index. The captures are valid only during the call. With
     /// `byteRange`, only nodes that overlap it are tried (their children may lie outside it).
     ///
-    /// This is the loop the indexer runs over every file. The matcher's state lives in local variables used by
-    /// nested functions (no reference counting or run-time exclusivity checks per step), and it builds no `Node`
-    /// or `String` per capture.
+    /// This is the loop the indexer runs over every file, so it builds no `Node` or `String` per capture.
     func forEachMatch(_ query: Query, in node: Node, byteRange: Range<Int>? = nil,
                       _ body: (Int, UnsafeBufferPointer<TSQueryCapture>) -> Void) {
-        let program = query.program
-        let steps = UnsafeBufferPointer(program.steps)
-        let captureIds = UnsafeBufferPointer(program.captureIds)
-        let negatedFields = UnsafeBufferPointer(program.negatedFields)
-        let rootSteps = program.roots
+        let matcher = self.matcher
+        matcher.begin(query, node.raw)
+        defer { matcher.end() }
         let wildcards = query.wildcardRoots
         let hasTriggers = !query.patternsByRequiredChild.isEmpty
         let lastSlot = query.patternsByRoot.slots - 1
-
         var walker = ts_tree_cursor_new(node.raw)
-        var lister = ts_tree_cursor_new(node.raw)
-        defer { ts_tree_cursor_delete(&walker); ts_tree_cursor_delete(&lister) }
-        // The children of the nodes being matched, a stack of lists: a step appends its node's children, matches
-        // them, and removes them again. The root's children stay for the next pattern tried at the same root.
-        var children = spareChildren
-        // Captures of the match being built, and the completed matches of one pattern at one root, flattened
-        // (`ends[i]` is where match i ends in `found`).
-        var captures = spareCaptures
-        var found = spareFound
-        spareChildren = []; spareCaptures = []; spareFound = []
-        defer {
-            children.removeAll(keepingCapacity: true); spareChildren = children
-            captures.removeAll(keepingCapacity: true); spareCaptures = captures
-            found.removeAll(keepingCapacity: true); spareFound = found
-        }
-        var ends: [Int] = []
-        var dropped: [Bool] = []
-        children.removeAll(keepingCapacity: true)
-        var listedRoot: (UnsafeRawPointer?, UInt32)?
-        var listedRootEnd = 0
-
-        /// Lists `node`'s children at the end of `children`.
-        func list(_ node: TSNode) {
-            ts_tree_cursor_reset(&lister, node)
-            guard ts_tree_cursor_goto_first_child(&lister) else { return }
-            repeat {
-                let child = ts_tree_cursor_current_node(&lister)
-                children.append(Child(node: child, field: ts_tree_cursor_current_field_id(&lister), isNamed: ts_node_is_named(child)))
-            } while ts_tree_cursor_goto_next_sibling(&lister)
-        }
-
-        /// Matches step `s` against `child`; calls `then` once for every way it matches, with its captures pushed.
-        func match(_ s: Int, _ child: Child, isRoot: Bool, then: () -> Void) {
-            let step = steps[s]
-            if step.field != 0, step.field != child.field { return }
-            switch step.kind {
-            case .named:
-                guard child.isNamed, ts_node_symbol(child.node) == step.symbol else { return }
-            case .anonymous:
-                guard !child.isNamed, ts_node_symbol(child.node) == step.symbol else { return }
-            case .anyNamed:
-                guard child.isNamed else { return }
-            case .any:
-                break
-            case .alternatives:
-                for option in step.children {
-                    match(Int(option), child, isRoot: isRoot) {
-                        let mark = captures.count
-                        for c in step.captures { captures.append(TSQueryCapture(node: child.node, index: captureIds[Int(c)])) }
-                        then()
-                        captures.removeSubrange(mark...)
-                    }
-                }
-                return
-            }
-            for f in step.negatedFields where !ts_node_is_null(ts_node_child_by_field_id(child.node, negatedFields[Int(f)])) {
-                return
-            }
-            let mark = captures.count
-            for c in step.captures { captures.append(TSQueryCapture(node: child.node, index: captureIds[Int(c)])) }
-            defer { captures.removeSubrange(mark...) }
-            if step.children.isEmpty {
-                then()
-                return
-            }
-            if isRoot {
-                let key = (child.node.id, child.node.context.0)
-                if listedRoot?.0 != key.0 || listedRoot?.1 != key.1 {
-                    children.removeAll(keepingCapacity: true)
-                    list(child.node)
-                    listedRoot = key
-                    listedRootEnd = children.count
-                }
-                matchChildren(of: s, Int(step.children.lowerBound), from: 0, end: listedRootEnd, previous: nil, then: then)
-                return
-            }
-            let base = children.count
-            list(child.node)
-            let end = children.count
-            matchChildren(of: s, Int(step.children.lowerBound), from: base, end: end, previous: nil, then: then)
-            children.removeSubrange(base...)
-        }
-
-        /// Matches the child steps of `parent` from step `i` on against `children[from..<end]`, in order;
-        /// `previous` is where the last step matched (for anchors).
-        func matchChildren(of parent: Int, _ i: Int, from: Int, end: Int, previous: Int?, then: () -> Void) {
-            let parentStep = steps[parent]
-            guard i < Int(parentStep.children.upperBound) else {
-                if parentStep.isAnchoredAtEnd {
-                    guard let previous, !(previous + 1..<end).contains(where: { children[$0].isNamed }) else { return }
-                }
-                then()
-                return
-            }
-            let next = steps[i]
-            if next.isAnchored {
-                // The first named child, or the named sibling right after the previous step's node.
-                if let c = (from..<end).first(where: { children[$0].isNamed }) {
-                    match(i, children[c], isRoot: false) {
-                        matchChildren(of: parent, i + 1, from: c + 1, end: end, previous: c, then: then)
-                    }
-                }
-            } else {
-                for c in from..<end {
-                    match(i, children[c], isRoot: false) {
-                        matchChildren(of: parent, i + 1, from: c + 1, end: end, previous: c, then: then)
-                    }
-                }
-            }
-            if next.isOptional { matchChildren(of: parent, i + 1, from: from, end: end, previous: previous, then: then) }
-        }
-
-        /// Marks in `dropped` every match whose captures all appear in another, larger match, and all but the
-        /// first of equal matches.
-        func dropContainedMatches() {
-            var starts: [Int] = []
-            var start = 0
-            for end in ends { starts.append(start); start = end }
-            func same(_ a: TSQueryCapture, _ b: TSQueryCapture) -> Bool {
-                a.index == b.index && a.node.id == b.node.id && a.node.context.0 == b.node.context.0
-            }
-            func contained(_ a: Int, in b: Int) -> Bool {
-                (starts[a]..<ends[a]).allSatisfy { i in (starts[b]..<ends[b]).contains { same(found[i], found[$0]) } }
-            }
-            dropped.removeAll(keepingCapacity: true)
-            dropped.append(contentsOf: repeatElement(false, count: ends.count))
-            for a in ends.indices {
-                for b in ends.indices where b != a && !dropped[b] && contained(a, in: b) {
-                    if ends[a] - starts[a] < ends[b] - starts[b] || b < a { dropped[a] = true; break }
-                }
-            }
-        }
-
+        defer { ts_tree_cursor_delete(&walker) }
         // Parents of the walker's node (kept only for patterns tried at a parent); a pattern tried at a parent
         // because of one child is not tried again for a later child, as a parent's children come one after another.
         var parents: [TSNode] = []
@@ -204,22 +58,12 @@ public final class QueryCursor {
         query.patternsByRequiredChild.list.withUnsafeBufferPointer { triggerList in
         node.tree.source.withUnsafeBufferPointer { source in
             func run(_ pattern: Int, at root: TSNode) {
-                guard !stop else { return }
-                found.removeAll(keepingCapacity: true)
-                ends.removeAll(keepingCapacity: true)
-                captures.removeAll(keepingCapacity: true)
-                match(Int(rootSteps[pattern]), Child(node: root, field: 0, isNamed: ts_node_is_named(root)), isRoot: true) {
-                    found.append(contentsOf: captures)
-                    ends.append(found.count)
-                }
-                guard !ends.isEmpty else { return }
-                let dedupe = ends.count > 1
-                if dedupe { dropContainedMatches() }
-                found.withUnsafeBufferPointer { all in
+                guard !stop, matcher.match(pattern: pattern, at: root) else { return }
+                matcher.found.withUnsafeBufferPointer { all in
                     var start = 0
-                    for (i, end) in ends.enumerated() {
+                    for (i, end) in matcher.ends.enumerated() {
                         defer { start = end }
-                        if dedupe, dropped[i] { continue }
+                        if matcher.isDropped(i) { continue }
                         let one = UnsafeBufferPointer(rebasing: all[start..<end])
                         guard query.holds(pattern: pattern, captures: one, source: source) else { continue }
                         body(pattern, one)
@@ -268,6 +112,194 @@ public final class QueryCursor {
         }
         }
         }
-        withExtendedLifetime(program) {}
+    }
+}
+
+/// Matches one pattern at one node: every way its steps match, by backtracking, into `found`/`ends`.
+///
+/// A class with its buffers as properties (and not closures over local variables) so that a step costs no
+/// reference counting: the steps are read through pointers into the query's `StepProgram`, kept alive by
+/// `program` between `begin` and `end`.
+private final class Matcher {
+    /// One child of a node being matched: taken from a tree cursor, which also knows its field.
+    struct Child {
+        var node: TSNode
+        var field: TSFieldId
+        var isNamed: Bool
+    }
+
+    private var program: StepProgram?
+    private var steps = UnsafeBufferPointer<StepProgram.Step>(start: nil, count: 0)
+    private var captureIds = UnsafeBufferPointer<UInt32>(start: nil, count: 0)
+    private var negatedFields = UnsafeBufferPointer<TSFieldId>(start: nil, count: 0)
+    private var roots: [Int32] = []
+    private var lister: TSTreeCursor?
+
+    /// The children of the nodes being matched, a stack of lists: a step appends its node's children, matches
+    /// them, and removes them again. The root's children stay listed for the next pattern tried at the same root.
+    private var children: [Child] = []
+    private var listedRoot: (UnsafeRawPointer?, UInt32)?
+    private var listedRootEnd = 0
+    /// Captures of the match being built.
+    private var captures: [TSQueryCapture] = []
+    /// The matches found by the last `match`, flattened: match i ends at `ends[i]` in `found`.
+    private(set) var found: [TSQueryCapture] = []
+    private(set) var ends: [Int] = []
+    private var dropped: [Bool] = []
+    private var dedupe = false
+
+    func begin(_ query: Query, _ root: TSNode) {
+        let p = query.program
+        program = p
+        steps = UnsafeBufferPointer(p.steps)
+        captureIds = UnsafeBufferPointer(p.captureIds)
+        negatedFields = UnsafeBufferPointer(p.negatedFields)
+        roots = p.roots
+        if lister == nil { lister = ts_tree_cursor_new(root) }
+        children.removeAll(keepingCapacity: true)
+        listedRoot = nil
+    }
+
+    func end() {
+        program = nil
+        steps = UnsafeBufferPointer(start: nil, count: 0)
+        captureIds = UnsafeBufferPointer(start: nil, count: 0)
+        negatedFields = UnsafeBufferPointer(start: nil, count: 0)
+        children.removeAll(keepingCapacity: true)
+        listedRoot = nil
+    }
+
+    deinit {
+        if var cursor = lister { ts_tree_cursor_delete(&cursor) }
+    }
+
+    /// Finds the matches of `pattern` at `root`; false when there is none.
+    func match(pattern: Int, at root: TSNode) -> Bool {
+        found.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        captures.removeAll(keepingCapacity: true)
+        match(Int(roots[pattern]), Child(node: root, field: 0, isNamed: ts_node_is_named(root)), isRoot: true) {
+            found.append(contentsOf: captures)
+            ends.append(found.count)
+        }
+        dedupe = ends.count > 1
+        if dedupe { dropContainedMatches() }
+        return !ends.isEmpty
+    }
+
+    func isDropped(_ i: Int) -> Bool { dedupe && dropped[i] }
+
+    /// Lists `node`'s children at the end of `children`.
+    private func list(_ node: TSNode) {
+        guard var cursor = lister else { return }
+        defer { lister = cursor }
+        ts_tree_cursor_reset(&cursor, node)
+        guard ts_tree_cursor_goto_first_child(&cursor) else { return }
+        repeat {
+            let child = ts_tree_cursor_current_node(&cursor)
+            children.append(Child(node: child, field: ts_tree_cursor_current_field_id(&cursor), isNamed: ts_node_is_named(child)))
+        } while ts_tree_cursor_goto_next_sibling(&cursor)
+    }
+
+    /// Matches step `s` against `child`; calls `then` once for every way it matches, with its captures pushed.
+    private func match(_ s: Int, _ child: Child, isRoot: Bool, then: () -> Void) {
+        let step = steps[s]
+        if step.field != 0, step.field != child.field { return }
+        switch step.kind {
+        case .named:
+            guard child.isNamed, ts_node_symbol(child.node) == step.symbol else { return }
+        case .anonymous:
+            guard !child.isNamed, ts_node_symbol(child.node) == step.symbol else { return }
+        case .anyNamed:
+            guard child.isNamed else { return }
+        case .any:
+            break
+        case .alternatives:
+            for option in step.children {
+                match(Int(option), child, isRoot: isRoot) {
+                    let mark = captures.count
+                    for c in step.captures { captures.append(TSQueryCapture(node: child.node, index: captureIds[Int(c)])) }
+                    then()
+                    captures.removeSubrange(mark...)
+                }
+            }
+            return
+        }
+        for f in step.negatedFields where !ts_node_is_null(ts_node_child_by_field_id(child.node, negatedFields[Int(f)])) {
+            return
+        }
+        let mark = captures.count
+        for c in step.captures { captures.append(TSQueryCapture(node: child.node, index: captureIds[Int(c)])) }
+        defer { captures.removeSubrange(mark...) }
+        if step.children.isEmpty {
+            then()
+            return
+        }
+        if isRoot {
+            let key = (child.node.id, child.node.context.0)
+            if listedRoot?.0 != key.0 || listedRoot?.1 != key.1 {
+                children.removeAll(keepingCapacity: true)
+                list(child.node)
+                listedRoot = key
+                listedRootEnd = children.count
+            }
+            matchChildren(of: s, Int(step.children.lowerBound), from: 0, end: listedRootEnd, previous: nil, then: then)
+            return
+        }
+        let base = children.count
+        list(child.node)
+        let end = children.count
+        matchChildren(of: s, Int(step.children.lowerBound), from: base, end: end, previous: nil, then: then)
+        children.removeSubrange(base...)
+    }
+
+    /// Matches the child steps of `parent` from step `i` on against `children[from..<end]`, in order;
+    /// `previous` is where the last step matched (for anchors).
+    private func matchChildren(of parent: Int, _ i: Int, from: Int, end: Int, previous: Int?, then: () -> Void) {
+        let parentStep = steps[parent]
+        guard i < Int(parentStep.children.upperBound) else {
+            if parentStep.isAnchoredAtEnd {
+                guard let previous, !(previous + 1..<end).contains(where: { children[$0].isNamed }) else { return }
+            }
+            then()
+            return
+        }
+        let next = steps[i]
+        if next.isAnchored {
+            // The first named child, or the named sibling right after the previous step's node.
+            if let c = (from..<end).first(where: { children[$0].isNamed }) {
+                match(i, children[c], isRoot: false) {
+                    matchChildren(of: parent, i + 1, from: c + 1, end: end, previous: c, then: then)
+                }
+            }
+        } else {
+            for c in from..<end {
+                match(i, children[c], isRoot: false) {
+                    matchChildren(of: parent, i + 1, from: c + 1, end: end, previous: c, then: then)
+                }
+            }
+        }
+        if next.isOptional { matchChildren(of: parent, i + 1, from: from, end: end, previous: previous, then: then) }
+    }
+
+    /// Marks in `dropped` every match whose captures all appear in another, larger match, and all but the first
+    /// of equal matches.
+    private func dropContainedMatches() {
+        var starts: [Int] = []
+        var start = 0
+        for end in ends { starts.append(start); start = end }
+        func same(_ a: TSQueryCapture, _ b: TSQueryCapture) -> Bool {
+            a.index == b.index && a.node.id == b.node.id && a.node.context.0 == b.node.context.0
+        }
+        func contained(_ a: Int, in b: Int) -> Bool {
+            (starts[a]..<ends[a]).allSatisfy { i in (starts[b]..<ends[b]).contains { same(found[i], found[$0]) } }
+        }
+        dropped.removeAll(keepingCapacity: true)
+        dropped.append(contentsOf: repeatElement(false, count: ends.count))
+        for a in ends.indices {
+            for b in ends.indices where b != a && !dropped[b] && contained(a, in: b) {
+                if ends[a] - starts[a] < ends[b] - starts[b] || b < a { dropped[a] = true; break }
+            }
+        }
     }
 }
