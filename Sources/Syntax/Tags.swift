@@ -114,45 +114,56 @@ public struct Tagger {
                 }
             }
         }
-        finishTags(tags, into: &result)
+        tree.source.withUnsafeBufferPointer { finishTags(tags, into: &result, source: $0) }
         result.imports = imports.order.compactMap { imports.byStatement[$0] }
         return result
     }
 
-    /// Definitions and references of one file, keyed by their name's byte range, as the matches arrive.
+    /// Definitions and references of one file as the matches arrive: nodes only, no text. Which match wins for a
+    /// name (the earliest pattern, then the earliest match) is decided once all are in, and only the winners'
+    /// names and docs are read as strings (`finishTags`).
     private struct TagCollector {
         let within: Range<Int>?
-        var defsByNode: [Range<Int>: (pattern: Int, tag: DefinitionTag, explicitContainer: String?)] = [:]
-        var refsByName: [Range<Int>: (pattern: Int, tag: ReferenceTag)] = [:]
+        struct Candidate {
+            var key: Range<Int>
+            var pattern: Int
+            var order: Int
+            var node: TSNode
+            var name: TSNode
+            var role: LanguageQueries.Role
+            var doc: TSNode?
+            var container: TSNode?
+        }
+        var definitions: [Candidate] = []
+        var references: [Candidate] = []
 
         mutating func add(pattern: Int, captures: UnsafeBufferPointer<TSQueryCapture>, roles: [LanguageQueries.Role],
                           source: UnsafeBufferPointer<UInt8>) {
             guard let nameNode = captures.first(where: { roles[Int($0.index)].isName })?.node else { return }
             let key = Int(ts_node_start_byte(nameNode))..<Int(ts_node_end_byte(nameNode))
             guard !key.isEmpty, within?.contains(key.lowerBound) ?? true else { return }
-            var name: String?
             for capture in captures {
-                switch roles[Int(capture.index)] {
-                case let .definition(kind):
+                let role = roles[Int(capture.index)]
+                switch role {
+                case .definition:
                     // Keyed by the name: `int x, y;` is one node defining two fields.
-                    if let existing = defsByNode[key], existing.pattern <= pattern { continue }
-                    let text = name ?? Tagger.text(nameNode, source)
-                    name = text
-                    guard !text.isEmpty else { return }
-                    let doc = captures.first { roles[Int($0.index)].isDoc }.map { Tagger.cleanDoc(Tagger.text($0.node, source)) }
-                    let container = captures.first { roles[Int($0.index)].isContainer }.map { Tagger.text($0.node, source) }
-                    let tag = DefinitionTag(name: text, kind: kind, range: TextRange(capture.node),
-                                            selectionRange: TextRange(nameNode), parent: nil, container: nil, doc: doc)
-                    defsByNode[key] = (pattern, tag, container)
-                case let .reference(kind):
-                    if let existing = refsByName[key], existing.pattern <= pattern { continue }
-                    let text = name ?? Tagger.text(nameNode, source)
-                    name = text
-                    guard !text.isEmpty else { return }
-                    refsByName[key] = (pattern, ReferenceTag(name: text, kind: kind, range: TextRange(nameNode), enclosing: nil))
+                    definitions.append(Candidate(
+                        key: key, pattern: pattern, order: definitions.count, node: capture.node, name: nameNode, role: role,
+                        doc: captures.first { roles[Int($0.index)].isDoc }?.node,
+                        container: captures.first { roles[Int($0.index)].isContainer }?.node))
+                case .reference:
+                    references.append(Candidate(key: key, pattern: pattern, order: references.count, node: capture.node,
+                                                name: nameNode, role: role, doc: nil, container: nil))
                 default:
                     continue
                 }
+            }
+        }
+
+        /// For each name range, the candidates in the order they compete: earliest pattern, then earliest match.
+        static func ranked(_ candidates: [Candidate]) -> [Candidate] {
+            candidates.sorted {
+                ($0.key.lowerBound, $0.key.upperBound, $0.pattern, $0.order) < ($1.key.lowerBound, $1.key.upperBound, $1.pattern, $1.order)
             }
         }
     }
@@ -192,11 +203,23 @@ public struct Tagger {
         return String(decoding: UnsafeBufferPointer(rebasing: source[lo..<hi]), as: UTF8.self)
     }
 
-    private func finishTags(_ collected: TagCollector, into result: inout FileTags) {
-        let defsByNode = collected.defsByNode
-        let refsByName = collected.refsByName
+    private func finishTags(_ collected: TagCollector, into result: inout FileTags,
+                            source: UnsafeBufferPointer<UInt8>) {
+        // The winner for each name range: the first candidate in rank order whose name reads as non-empty text.
+        var winners: [(tag: DefinitionTag, explicitContainer: String?)] = []
+        var last: Range<Int>?
+        for c in TagCollector.ranked(collected.definitions) where c.key != last {
+            guard case let .definition(kind) = c.role else { continue }
+            let name = Tagger.text(c.name, source)
+            guard !name.isEmpty else { continue }
+            last = c.key
+            let doc = c.doc.map { Tagger.cleanDoc(Tagger.text($0, source)) }
+            winners.append((DefinitionTag(name: name, kind: kind, range: TextRange(c.node), selectionRange: TextRange(c.name),
+                                          parent: nil, container: nil, doc: doc),
+                            c.container.map { Tagger.text($0, source) }))
+        }
         // Document order; an enclosing definition sorts before what it encloses.
-        let ordered = defsByNode.values.sorted {
+        let ordered = winners.sorted {
             ($0.tag.range.startByte, -$0.tag.range.endByte, $0.tag.selectionRange.startByte, $0.tag.selectionRange.endByte)
                 < ($1.tag.range.startByte, -$1.tag.range.endByte, $1.tag.selectionRange.startByte, $1.tag.selectionRange.endByte)
         }
@@ -212,9 +235,17 @@ public struct Tagger {
             defs[i].container = ordered[i].explicitContainer ?? stack.last.map { defs[$0].name }
             stack.append(i)
         }
-        var refs = refsByName.filter { !nameRanges.contains($0.key) }.values.map(\.tag)
-        // Ends break ties so that the order never depends on the dictionary's.
-        refs.sort { ($0.range.startByte, $0.range.endByte) < ($1.range.startByte, $1.range.endByte) }
+        // References in document order (ranked sorts by name range first), one per name range, none on a
+        // definition's name.
+        var refs: [ReferenceTag] = []
+        last = nil
+        for c in TagCollector.ranked(collected.references) where c.key != last && !nameRanges.contains(c.key) {
+            guard case let .reference(kind) = c.role else { continue }
+            let name = Tagger.text(c.name, source)
+            guard !name.isEmpty else { continue }
+            last = c.key
+            refs.append(ReferenceTag(name: name, kind: kind, range: TextRange(c.name), enclosing: nil))
+        }
         // Sweep definitions and references together to find each reference's innermost enclosing definition.
         stack.removeAll()
         var next = 0
