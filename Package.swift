@@ -18,7 +18,8 @@ let package = Package(
         // L0: C shims over Debian's system libraries, found through pkg-config.
         .systemLibrary(name: "CTreeSitter", pkgConfig: "tree-sitter", providers: [.apt(["libtree-sitter-dev"])]),
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS is loaded on first use (see its shim.h), so this shim only declares the entry points.
+        .systemLibrary(name: "COpenBLAS"),
         // Our own C: fixed-layout quant blocks and SIMD dot products.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
