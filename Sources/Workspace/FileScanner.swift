@@ -227,23 +227,33 @@ public struct FileScanner {
         defer { close(fd) }
         var s = stat()
         guard fstat(fd, &s) == 0 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: max(Int(s.st_size), 0))
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
-            let n = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return read(fd, base + filled, buffer.count - filled)
+        // Room for one byte more than the size, so the read that finds the end needs no room of its own (with
+        // exactly the size, the array grew, and was copied, by 4 KB just to learn that nothing followed), and not
+        // zero-filled first: `read` writes every byte that is kept.
+        let size = max(Int(s.st_size), 0)
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            guard let base = buffer.baseAddress else { return }
+            while count < buffer.count {
+                let n = read(fd, base + count, buffer.count - count)
+                if n < 0, errno == EINTR { continue }
+                if n < 0 { failed = true; return }
+                if n == 0 { return }
+                count += n
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if n == 0 { break }
-            filled += n
         }
-        bytes.removeLast(bytes.count - filled)
-        return bytes
+        if failed { return nil }
+        // The buffer is full: the file grew since the stat. Read on to its end.
+        guard bytes.count > size else { return bytes }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buffer in buffer.baseAddress.map { read(fd, $0, buffer.count) } ?? 0 }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { return bytes }
+            bytes += chunk[..<n]
+        }
     }
 
     /// The path with symlinks resolved and `.`/`..` removed.
