@@ -39,10 +39,10 @@ enum ImportResolution {
 
     /// `rows` with their `targets` filled in. The importing file itself is never a target.
     static func resolve(_ rows: [ImportRow], file: String, language: String, layout: WorkspaceLayout) -> [ImportRow] {
-        rows.map { row in
+        let resolver = resolvers[language]
+        return rows.map { row in
             var row = row
-            let targets = resolvers[language].map { $0.resolve(row, from: file, layout: layout) }
-                ?? [.external(row.module)]
+            let targets = resolver.map { $0.resolve(row, from: file, layout: layout) } ?? [.external(row.module)]
             var seen = Set<String>()
             row.targets = targets.map(\.nodeID).filter { $0 != file && seen.insert($0).inserted }
             return row
@@ -81,7 +81,7 @@ public final class WorkspaceLayout: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if byDirectory == nil {
             var map: [String: [String]] = [:]
-            for f in fileSet { map[(f as NSString).deletingLastPathComponent, default: []].append(f) }
+            for f in fileSet { map[f.directory, default: []].append(f) }
             byDirectory = map.mapValues { $0.sorted() }
         }
         return byDirectory?[dir] ?? []
@@ -98,7 +98,7 @@ public final class WorkspaceLayout: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if byFileName == nil {
             var map: [String: [String]] = [:]
-            for f in fileSet { map[(f as NSString).lastPathComponent, default: []].append(f) }
+            for f in fileSet { map[f.fileName, default: []].append(f) }
             byFileName = map.mapValues { $0.sorted() }
         }
         return byFileName?[name] ?? []
@@ -125,7 +125,7 @@ public final class WorkspaceLayout: @unchecked Sendable {
     func nearest(_ marker: String, from path: String) -> String? {
         guard let root = root(of: path) else { return nil }
         let start = path.directory
-        return memoized("nearest:\(marker)\u{0}\(start)") { () -> String? in
+        return memoized("nearest:" + marker + "\u{0}" + start) { () -> String? in
             var dir = start
             while dir.hasPrefix(root) {
                 if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
@@ -137,8 +137,14 @@ public final class WorkspaceLayout: @unchecked Sendable {
     }
 
     /// The first candidate that is an indexed file.
+    /// Under one lock for all candidates: resolvers try up to fifteen per import (JavaScript's extensions).
     func firstFile(_ candidates: [String]) -> String? {
-        candidates.lazy.map(normalizePath).first { self.contains($0) }
+        lock.lock(); defer { lock.unlock() }
+        for candidate in candidates {
+            let path = normalizePath(candidate)
+            if fileSet.contains(path) { return path }
+        }
+        return nil
     }
 }
 
@@ -188,6 +194,33 @@ extension String {
             return self + "/" + component
         }
         return (self as NSString).appendingPathComponent(component)
+    }
+
+    /// The last path component, as `NSString.lastPathComponent` gives it. Without a trailing slash that is what
+    /// follows the last slash, found on the bytes; the layout takes it of every workspace file.
+    var fileName: String {
+        let u = utf8
+        guard let last = u.last, last != UInt8(ascii: "/") else { return (self as NSString).lastPathComponent }
+        guard let slash = u.lastIndex(of: UInt8(ascii: "/")) else { return self }
+        return String(self[u.index(after: slash)...])
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)` on the bytes when what is trimmed, and where it stops, is ASCII
+    /// (space and tab are the ASCII members of that set); any other string goes to Foundation, whose rules
+    /// these are. Resolvers trim every import's text.
+    func trimmingWhitespace() -> String {
+        trimmingASCII(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }, orElse: .whitespaces)
+    }
+
+    /// `trimmingCharacters(in: set)` for a `set` whose ASCII members are those `isMember` accepts, computed on
+    /// the bytes when the trim stops at ASCII bytes (or removes everything), else by Foundation.
+    func trimmingASCII(where isMember: (UInt8) -> Bool, orElse set: CharacterSet) -> String {
+        let u = utf8
+        guard let start = u.firstIndex(where: { !isMember($0) }) else { return "" }
+        guard let end = u.lastIndex(where: { !isMember($0) }) else { return "" }
+        if u[start] >= 0x80 || u[end] >= 0x80 { return trimmingCharacters(in: set) }
+        if start == u.startIndex, u.index(after: end) == u.endIndex { return self }
+        return String(self[start...end])
     }
 
     private static func hasDoubleSlash(_ u: String.UTF8View) -> Bool {
