@@ -19,6 +19,8 @@ final class PathHelperTests: XCTestCase {
             XCTAssertEqual(a.directory, (a as NSString).deletingLastPathComponent, a.debugDescription)
             XCTAssertEqual(a.appendingPath(b), (a as NSString).appendingPathComponent(b), "\(a.debugDescription) + \(b.debugDescription)")
             XCTAssertEqual(a.fileName, (a as NSString).lastPathComponent, a.debugDescription)
+            let relative = String(a.dropFirst(Bool.random(using: &generator) ? 1 : 0))
+            XCTAssertEqual(normalizeASCIIPath(relative), normalizeByCharacters(relative), relative.debugDescription)
         }
         XCTAssertEqual("/w/pkg/mod.py".directory, "/w/pkg")
         XCTAssertEqual("/w/pkg".appendingPath("sub/__init__.py"), "/w/pkg/sub/__init__.py")

@@ -58,6 +58,9 @@ public final class WorkspaceLayout: @unchecked Sendable {
     private var byDirectory: [String: [String]]?
     private var byFileName: [String: [String]]?
     private var memo: [String: Any] = [:]
+    /// `nearest` answers by marker, then start folder: typed and nested, so a lookup builds no key string and
+    /// casts nothing (every import of a Go, Rust or TypeScript file asks).
+    private var nearestMemo: [String: [String: String?]] = [:]
     private let lock = NSLock()
 
     public init(roots: [String], files: some Sequence<String>) {
@@ -72,7 +75,7 @@ public final class WorkspaceLayout: @unchecked Sendable {
     public func setPresent(_ path: String, _ present: Bool) -> Bool {
         lock.lock(); defer { lock.unlock() }
         let changed = present ? fileSet.insert(path).inserted : fileSet.remove(path) != nil
-        if changed { byDirectory = nil; byFileName = nil; memo.removeAll() }
+        if changed { byDirectory = nil; byFileName = nil; memo.removeAll(); nearestMemo.removeAll() }
         return changed
     }
 
@@ -125,15 +128,18 @@ public final class WorkspaceLayout: @unchecked Sendable {
     func nearest(_ marker: String, from path: String) -> String? {
         guard let root = root(of: path) else { return nil }
         let start = path.directory
-        return memoized("nearest:" + marker + "\u{0}" + start) { () -> String? in
-            var dir = start
-            while dir.hasPrefix(root) {
-                if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
-                if dir == root { break }
-                dir = dir.directory
-            }
-            return nil
+        lock.lock()
+        if let known = nearestMemo[marker]?[start] { lock.unlock(); return known }
+        lock.unlock()
+        var found: String?
+        var dir = start
+        while dir.hasPrefix(root) {
+            if FileManager.default.fileExists(atPath: dir + "/" + marker) { found = dir; break }
+            if dir == root { break }
+            dir = dir.directory
         }
+        lock.lock(); nearestMemo[marker, default: [:]][start] = .some(found); lock.unlock()
+        return found
     }
 
     /// The first candidate that is an indexed file.
@@ -154,6 +160,11 @@ private struct Box<T> { let value: T }
 /// `standardizingPath` also resolves symlinks, with a system call per component: too slow per candidate.)
 func normalizePath(_ path: String) -> String {
     if !needsNormalizing(path) { return path }
+    return normalizeASCIIPath(path) ?? normalizeByCharacters(path)
+}
+
+/// `normalizePath` on `Character`s: split at slashes, `.` dropped, `..` taking the component before it away.
+func normalizeByCharacters(_ path: String) -> String {
     var parts: [Substring] = []
     for part in path.split(separator: "/", omittingEmptySubsequences: true) {
         if part == "." { continue }
@@ -161,6 +172,39 @@ func normalizePath(_ path: String) -> String {
         parts.append(part)
     }
     return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+}
+
+/// `normalizePath` of an ASCII path, on its bytes: JavaScript's relative imports make every candidate path need
+/// it, and splitting into substrings and joining them again allocated per component. Nil for other paths, where
+/// the splitting on `Character`s (a slash followed by a combining mark is not a separator) decides.
+func normalizeASCIIPath(_ path: String) -> String? {
+    let bytes = Array(path.utf8)
+    guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+    let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    if bytes.first == slash { out.append(slash) }
+    // Where each kept component starts in `out`; a component after the first follows its separating slash.
+    var starts: [Int] = []
+    var i = 0
+    while i < bytes.count {
+        if bytes[i] == slash { i += 1; continue }
+        var end = i
+        while end < bytes.count, bytes[end] != slash { end += 1 }
+        let count = end - i
+        defer { i = end }
+        if count == 1, bytes[i] == dot { continue }
+        if count == 2, bytes[i] == dot, bytes[i + 1] == dot, let last = starts.last,
+           !(out.count - last == 2 && out[last] == dot && out[last + 1] == dot) {
+            out.removeLast(out.count - (starts.count > 1 ? last - 1 : last))
+            starts.removeLast()
+            continue
+        }
+        if !starts.isEmpty { out.append(slash) }
+        starts.append(out.count)
+        out.append(contentsOf: bytes[i..<end])
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Whether `path` starts with `.` or has `/.` or `//` in it. On UTF-8 bytes: it runs for every candidate
