@@ -43,6 +43,12 @@ enum ImportResolution {
         return rows.map { row in
             var row = row
             let targets = resolver.map { $0.resolve(row, from: file, layout: layout) } ?? [.external(row.module)]
+            if targets.count == 1 {
+                // Most imports name one target: nothing to deduplicate, so no set is built.
+                let id = targets[0].nodeID
+                row.targets = id == file ? [] : [id]
+                return row
+            }
             var seen = Set<String>()
             row.targets = targets.map(\.nodeID).filter { $0 != file && seen.insert($0).inserted }
             return row
