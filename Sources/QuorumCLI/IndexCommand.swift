@@ -1,6 +1,9 @@
 import ArgumentParser
 import Base
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Workspace
 
@@ -24,6 +27,7 @@ struct IndexLocationOptions: ParsableArguments {
     /// Opens the index and brings it up to date, with a progress bar on stderr when stderr is a terminal.
     func openUpdated() throws -> (Index, IndexReport) {
         QuorumLog.bootstrap(level: .info)
+        tuneMallocForOneShotIndexing()
         let logger = QuorumLog.logger("index")
         let path = (directory as NSString).expandingTildeInPath
         var isDir: ObjCBool = false
@@ -40,6 +44,30 @@ struct IndexLocationOptions: ParsableArguments {
         bar?.finish()
         return (index, report)
     }
+}
+
+/// Makes glibc's malloc keep freed memory instead of handing it back to the kernel at every turn.
+///
+/// A full index allocates and frees many small strings and arrays per row on every worker, and with glibc's
+/// defaults the heap is trimmed and grown back, page fault by page fault, over and over. With these settings a
+/// fresh index of the 2,000-file benchmark workspace takes a quarter fewer page faults (8,600 -> 6,200) and,
+/// given as `MALLOC_TOP_PAD_` / `MALLOC_TRIM_THRESHOLD_`, 5-9% less task-clock (medians of three interleaved sessions
+/// of 10-12 runs each on a noisy 2-core machine, e.g. 1216 -> 1106 ms).
+/// Only the one-shot `index` and `graph` commands call this: the process exits after one run, so at most these
+/// pads of memory stay unused (64 MiB grown ahead, up to 256 MiB of free heap top kept). The language server,
+/// which lives for days, keeps glibc's defaults.
+private func tuneMallocForOneShotIndexing() {
+    #if canImport(Glibc)
+    // Swift's Glibc module leaves out <malloc.h>, so `mallopt` and its parameter numbers (M_TRIM_THRESHOLD -1,
+    // M_TOP_PAD -2 in <malloc.h>) are looked up here. Without glibc's malloc, or when a call fails (it returns 0),
+    // the defaults stay, which costs only time.
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(nil, "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    let mTrimThreshold: Int32 = -1, mTopPad: Int32 = -2
+    _ = mallopt(mTopPad, 64 << 20)
+    _ = mallopt(mTrimThreshold, 256 << 20)
+    #endif
 }
 
 /// A one-line progress bar redrawn in place on stderr, at most 20 times a second.

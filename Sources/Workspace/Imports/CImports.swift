@@ -5,9 +5,10 @@ import Foundation
 /// root and its `include/`. Unfound `<…>` includes are external (`stdio.h`, `vector`).
 enum CImports: LanguageImportResolver {
     static func resolve(_ tag: ImportRow, from file: String, layout: WorkspaceLayout) -> [ImportTarget] {
-        let raw = tag.module.trimmingCharacters(in: .whitespaces)
+        let raw = tag.module.trimmingWhitespace()
         let quoted = raw.hasPrefix("\"")
-        let name = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\"<>"))
+        let name = raw.trimmingASCII(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") },
+                                     orElse: CImports.delimiters)
         var candidates: [String] = []
         if quoted { candidates.append(file.directory.appendingPath(name)) }
         for dir in includeDirectories(layout) { candidates.append(dir.appendingPath(name)) }
@@ -15,6 +16,9 @@ enum CImports: LanguageImportResolver {
         if let found = layout.firstFile(candidates) { return [.file(found)] }
         return [.external(name)]
     }
+
+    /// The quotes and angle brackets around an included name.
+    private static let delimiters = CharacterSet(charactersIn: "\"<>")
 
     /// Include folders named in the workspace's `compile_commands.json` files, absolute, in order, once.
     static func includeDirectories(_ layout: WorkspaceLayout) -> [String] {

@@ -39,10 +39,16 @@ enum ImportResolution {
 
     /// `rows` with their `targets` filled in. The importing file itself is never a target.
     static func resolve(_ rows: [ImportRow], file: String, language: String, layout: WorkspaceLayout) -> [ImportRow] {
-        rows.map { row in
+        let resolver = resolvers[language]
+        return rows.map { row in
             var row = row
-            let targets = resolvers[language].map { $0.resolve(row, from: file, layout: layout) }
-                ?? [.external(row.module)]
+            let targets = resolver.map { $0.resolve(row, from: file, layout: layout) } ?? [.external(row.module)]
+            if targets.count == 1 {
+                // Most imports name one target: nothing to deduplicate, so no set is built.
+                let id = targets[0].nodeID
+                row.targets = id == file ? [] : [id]
+                return row
+            }
             var seen = Set<String>()
             row.targets = targets.map(\.nodeID).filter { $0 != file && seen.insert($0).inserted }
             return row
@@ -58,6 +64,9 @@ public final class WorkspaceLayout: @unchecked Sendable {
     private var byDirectory: [String: [String]]?
     private var byFileName: [String: [String]]?
     private var memo: [String: Any] = [:]
+    /// `nearest` answers by marker, then start folder: typed and nested, so a lookup builds no key string and
+    /// casts nothing (every import of a Go, Rust or TypeScript file asks).
+    private var nearestMemo: [String: [String: String?]] = [:]
     private let lock = NSLock()
 
     public init(roots: [String], files: some Sequence<String>) {
@@ -72,7 +81,7 @@ public final class WorkspaceLayout: @unchecked Sendable {
     public func setPresent(_ path: String, _ present: Bool) -> Bool {
         lock.lock(); defer { lock.unlock() }
         let changed = present ? fileSet.insert(path).inserted : fileSet.remove(path) != nil
-        if changed { byDirectory = nil; byFileName = nil; memo.removeAll() }
+        if changed { byDirectory = nil; byFileName = nil; memo.removeAll(); nearestMemo.removeAll() }
         return changed
     }
 
@@ -81,7 +90,7 @@ public final class WorkspaceLayout: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if byDirectory == nil {
             var map: [String: [String]] = [:]
-            for f in fileSet { map[(f as NSString).deletingLastPathComponent, default: []].append(f) }
+            for f in fileSet { map[f.directory, default: []].append(f) }
             byDirectory = map.mapValues { $0.sorted() }
         }
         return byDirectory?[dir] ?? []
@@ -98,7 +107,7 @@ public final class WorkspaceLayout: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if byFileName == nil {
             var map: [String: [String]] = [:]
-            for f in fileSet { map[(f as NSString).lastPathComponent, default: []].append(f) }
+            for f in fileSet { map[f.fileName, default: []].append(f) }
             byFileName = map.mapValues { $0.sorted() }
         }
         return byFileName?[name] ?? []
@@ -125,20 +134,29 @@ public final class WorkspaceLayout: @unchecked Sendable {
     func nearest(_ marker: String, from path: String) -> String? {
         guard let root = root(of: path) else { return nil }
         let start = path.directory
-        return memoized("nearest:\(marker)\u{0}\(start)") { () -> String? in
-            var dir = start
-            while dir.hasPrefix(root) {
-                if FileManager.default.fileExists(atPath: dir + "/" + marker) { return dir }
-                if dir == root { break }
-                dir = dir.directory
-            }
-            return nil
+        lock.lock()
+        if let known = nearestMemo[marker]?[start] { lock.unlock(); return known }
+        lock.unlock()
+        var found: String?
+        var dir = start
+        while dir.hasPrefix(root) {
+            if FileManager.default.fileExists(atPath: dir + "/" + marker) { found = dir; break }
+            if dir == root { break }
+            dir = dir.directory
         }
+        lock.lock(); nearestMemo[marker, default: [:]][start] = .some(found); lock.unlock()
+        return found
     }
 
     /// The first candidate that is an indexed file.
+    /// Under one lock for all candidates: resolvers try up to fifteen per import (JavaScript's extensions).
     func firstFile(_ candidates: [String]) -> String? {
-        candidates.lazy.map(normalizePath).first { self.contains($0) }
+        lock.lock(); defer { lock.unlock() }
+        for candidate in candidates {
+            let path = normalizePath(candidate)
+            if fileSet.contains(path) { return path }
+        }
+        return nil
     }
 }
 
@@ -148,6 +166,11 @@ private struct Box<T> { let value: T }
 /// `standardizingPath` also resolves symlinks, with a system call per component: too slow per candidate.)
 func normalizePath(_ path: String) -> String {
     if !needsNormalizing(path) { return path }
+    return normalizeASCIIPath(path) ?? normalizeByCharacters(path)
+}
+
+/// `normalizePath` on `Character`s: split at slashes, `.` dropped, `..` taking the component before it away.
+func normalizeByCharacters(_ path: String) -> String {
     var parts: [Substring] = []
     for part in path.split(separator: "/", omittingEmptySubsequences: true) {
         if part == "." { continue }
@@ -155,6 +178,39 @@ func normalizePath(_ path: String) -> String {
         parts.append(part)
     }
     return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+}
+
+/// `normalizePath` of an ASCII path, on its bytes: JavaScript's relative imports make every candidate path need
+/// it, and splitting into substrings and joining them again allocated per component. Nil for other paths, where
+/// the splitting on `Character`s (a slash followed by a combining mark is not a separator) decides.
+func normalizeASCIIPath(_ path: String) -> String? {
+    let bytes = Array(path.utf8)
+    guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+    let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    if bytes.first == slash { out.append(slash) }
+    // Where each kept component starts in `out`; a component after the first follows its separating slash.
+    var starts: [Int] = []
+    var i = 0
+    while i < bytes.count {
+        if bytes[i] == slash { i += 1; continue }
+        var end = i
+        while end < bytes.count, bytes[end] != slash { end += 1 }
+        let count = end - i
+        defer { i = end }
+        if count == 1, bytes[i] == dot { continue }
+        if count == 2, bytes[i] == dot, bytes[i + 1] == dot, let last = starts.last,
+           !(out.count - last == 2 && out[last] == dot && out[last + 1] == dot) {
+            out.removeLast(out.count - (starts.count > 1 ? last - 1 : last))
+            starts.removeLast()
+            continue
+        }
+        if !starts.isEmpty { out.append(slash) }
+        starts.append(out.count)
+        out.append(contentsOf: bytes[i..<end])
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Whether `path` starts with `.` or has `/.` or `//` in it. On UTF-8 bytes: it runs for every candidate
@@ -188,6 +244,33 @@ extension String {
             return self + "/" + component
         }
         return (self as NSString).appendingPathComponent(component)
+    }
+
+    /// The last path component, as `NSString.lastPathComponent` gives it. Without a trailing slash that is what
+    /// follows the last slash, found on the bytes; the layout takes it of every workspace file.
+    var fileName: String {
+        let u = utf8
+        guard let last = u.last, last != UInt8(ascii: "/") else { return (self as NSString).lastPathComponent }
+        guard let slash = u.lastIndex(of: UInt8(ascii: "/")) else { return self }
+        return String(self[u.index(after: slash)...])
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)` on the bytes when what is trimmed, and where it stops, is ASCII
+    /// (space and tab are the ASCII members of that set); any other string goes to Foundation, whose rules
+    /// these are. Resolvers trim every import's text.
+    func trimmingWhitespace() -> String {
+        trimmingASCII(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }, orElse: .whitespaces)
+    }
+
+    /// `trimmingCharacters(in: set)` for a `set` whose ASCII members are those `isMember` accepts, computed on
+    /// the bytes when the trim stops at ASCII bytes (or removes everything), else by Foundation.
+    func trimmingASCII(where isMember: (UInt8) -> Bool, orElse set: CharacterSet) -> String {
+        let u = utf8
+        guard let start = u.firstIndex(where: { !isMember($0) }) else { return "" }
+        guard let end = u.lastIndex(where: { !isMember($0) }) else { return "" }
+        if u[start] >= 0x80 || u[end] >= 0x80 { return trimmingCharacters(in: set) }
+        if start == u.startIndex, u.index(after: end) == u.endIndex { return self }
+        return String(self[start...end])
     }
 
     private static func hasDoubleSlash(_ u: String.UTF8View) -> Bool {

@@ -17,8 +17,8 @@ enum RustImports: LanguageImportResolver {
         // `a::b::{c, d}` → the path before the brace list; `a::b as c` → without the alias.
         var path = tag.module
         if let brace = path.firstIndex(of: "{") { path = String(path[..<brace]) }
-        if let alias = path.range(of: " as ") { path = String(path[..<alias.lowerBound]) }
-        var segments = path.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let alias = aliasStart(path) { path = String(path[..<alias]) }
+        var segments = path.split(separator: ":").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
         guard let first = segments.first else { return [.external(tag.module)] }
         var dir: String
         switch first {
@@ -52,11 +52,24 @@ enum RustImports: LanguageImportResolver {
         return best.map { [.file($0)] } ?? [.external(first)]
     }
 
+    /// Where `path`'s first ` as ` starts, as `path.range(of: " as ")` finds it: on the bytes for an ASCII path (every
+    /// `use` runs this), through Foundation otherwise, whose search also matches canonically equivalent text.
+    static func aliasStart(_ path: String) -> String.Index? {
+        let u = Array(path.utf8)
+        guard u.allSatisfy({ $0 < 0x80 }) else { return path.range(of: " as ")?.lowerBound }
+        let needle: [UInt8] = Array(" as ".utf8)
+        guard u.count >= needle.count else { return nil }
+        for i in 0...(u.count - needle.count) where u[i..<(i + needle.count)].elementsEqual(needle) {
+            return path.utf8.index(path.utf8.startIndex, offsetBy: i)
+        }
+        return nil
+    }
+
     /// The folder holding a module's child modules: its own folder for `mod.rs`, `lib.rs`, `main.rs`,
     /// else a folder named after the file.
     static func moduleDirectory(of file: String) -> String {
-        let name = (file as NSString).lastPathComponent
-        if ["mod.rs", "lib.rs", "main.rs"].contains(name) { return file.directory }
+        let name = file.fileName
+        if name == "mod.rs" || name == "lib.rs" || name == "main.rs" { return file.directory }
         return file.directory.appendingPath(String(name.dropLast(3)))
     }
 
