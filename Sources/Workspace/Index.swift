@@ -61,7 +61,16 @@ public final class Index: @unchecked Sendable {
     }
     private let updateLock = NSLock()
     private let editLock = NSLock()
-    private var documents: [String: OpenDocument] = [:]
+    private var documents: [String: OpenDocument] = [:] {
+        didSet { stateLock.withLock { openPaths = Set(documents.keys) } }
+    }
+    /// The scan's workers ask, for every file, whether it is open and how many single-file changes there were;
+    /// they must not wait for `editLock`, which a scan batch's write holds for its whole transaction. So the
+    /// answers are kept apart under their own lock, written (under both locks) wherever `documents` or
+    /// `changeCount` change.
+    private let stateLock = NSLock()
+    private var openPaths: Set<String> = []
+    private var publishedChangeCount: UInt64 = 0
 
     /// An open document's kept tree, and the tags computed from it: its next edit re-queries only what changed.
     private struct OpenDocument {
@@ -230,14 +239,12 @@ public final class Index: @unchecked Sendable {
     }
 
     func isOpenDocument(_ path: String) -> Bool {
-        editLock.lock(); defer { editLock.unlock() }
-        return documents[path] != nil
+        stateLock.withLock { openPaths.contains(path) }
     }
 
     /// The count of single-file changes so far; a scan notes it before reading a file.
     func singleFileChangeCount() -> UInt64 {
-        editLock.lock(); defer { editLock.unlock() }
-        return changeCount
+        stateLock.withLock { publishedChangeCount }
     }
 
     /// Writes a scan's batch in one transaction, without the files the editor owns or changed since the scan
@@ -278,6 +285,7 @@ public final class Index: @unchecked Sendable {
     private func noteChange(_ path: String) {
         changeCount += 1
         lastChange[path] = changeCount
+        stateLock.withLock { publishedChangeCount = changeCount }
     }
 
     private func removeLocked(_ path: String) throws {
