@@ -45,10 +45,29 @@ public final class LanguageRegistry: @unchecked Sendable {
 
     /// The language a path belongs to, by file name first and extension second; nil when none.
     public func languageName(forPath path: String) -> String? {
-        let file = (path as NSString).lastPathComponent
+        let (file, ext) = LanguageRegistry.fileNameAndExtension(path)
         if let name = byFileName[file] { return name }
-        let ext = (file as NSString).pathExtension.lowercased()
-        return ext.isEmpty ? nil : byExtension[ext]
+        return ext.isEmpty ? nil : byExtension[ext.lowercased()]
+    }
+
+    /// `(path as NSString).lastPathComponent` and that name's `pathExtension`, found on the bytes: the scan asks for
+    /// every file, and Foundation's bridged path functions cost more than the rest of the scan's work per file.
+    /// Paths Foundation treats specially (empty, or ending in "/") go to Foundation.
+    static func fileNameAndExtension(_ path: String) -> (file: String, ext: String) {
+        let utf8 = path.utf8
+        guard let last = utf8.last, last != UInt8(ascii: "/") else {
+            let file = (path as NSString).lastPathComponent
+            return (file, (file as NSString).pathExtension)
+        }
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let nameStart = utf8.lastIndex(of: slash).map { utf8.index(after: $0) } ?? utf8.startIndex
+        let name = utf8[nameStart...]
+        // No extension for a name whose only dot leads it (".bashrc") or ends it ("x.").
+        guard let dotIndex = name.lastIndex(of: dot), dotIndex != name.startIndex,
+              utf8.index(after: dotIndex) != utf8.endIndex else {
+            return (String(Substring(name)), "")
+        }
+        return (String(Substring(name)), String(Substring(utf8[utf8.index(after: dotIndex)...])))
     }
 
     /// Loads (once) and returns the grammar named `name`.

@@ -204,3 +204,23 @@ final class GrammarLoadingTests: XCTestCase {
         XCTAssertNil(registry.languageName(forPath: "README"))
     }
 }
+
+/// The registry finds a path's name and extension on its bytes; they must be Foundation's.
+final class PathComponentTests: XCTestCase {
+    func testFileNameAndExtensionAreFoundations() {
+        var paths = ["a/.bashrc", "a/b.", "a/b.c.d", "a/.x.y", "a/b..c", "Makefile", "a/b/", "/x/y.PY", ".", "..", "a/..",
+                     "a/.", "a/b.c/", "a//b.c", "/", "", "a/b c.d e", "a/é.py", "x.", "a/.hidden.", "a/b.tar.gz", "/src/main.RS"]
+        // Random paths stay ASCII: Foundation itself traps on some non-ASCII ones, such as "/.//é".
+        let pieces = ["a", "/", ".", "py", " ", "..", "x.y", "/."]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            paths.append((0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for path in paths {
+            let file = (path as NSString).lastPathComponent
+            let (ourFile, ourExt) = LanguageRegistry.fileNameAndExtension(path)
+            XCTAssertEqual(ourFile, file, path.debugDescription)
+            XCTAssertEqual(ourExt, (file as NSString).pathExtension, path.debugDescription)
+        }
+    }
+}
