@@ -131,9 +131,7 @@ struct QueryReader {
             at += 1
             var options: [PatternStep] = []
             while true {
-                skipTrivia()
-                guard at < bytes.count else { throw Failure(offset: at, kind: "syntax") }
-                if bytes[at] == UInt8(ascii: "]") { at += 1; break }
+                if try nextByte() == UInt8(ascii: "]") { at += 1; break }
                 options.append(try step(predicates: &predicates))
             }
             guard !options.isEmpty else { throw Failure(offset: at, kind: "syntax") }
@@ -158,15 +156,12 @@ struct QueryReader {
     private mutating func parenthesized(predicates: inout [QueryPredicate]) throws -> PatternStep {
         let open = at
         at += 1
-        skipTrivia()
-        guard at < bytes.count else { throw Failure(offset: at, kind: "syntax") }
-        if bytes[at] == UInt8(ascii: "(") || bytes[at] == UInt8(ascii: "[") || bytes[at] == UInt8(ascii: "\"") {
+        let first = try nextByte()
+        if first == UInt8(ascii: "(") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") {
             // A group: one pattern and its predicates.
             var inner: PatternStep?
             while true {
-                skipTrivia()
-                guard at < bytes.count else { throw Failure(offset: at, kind: "syntax") }
-                if bytes[at] == UInt8(ascii: ")") { at += 1; break }
+                if try nextByte() == UInt8(ascii: ")") { at += 1; break }
                 if isPredicateStart() { try predicate(into: &predicates); continue }
                 guard inner == nil else { throw Failure(offset: at, kind: "sibling sequences are not supported") }
                 inner = try step(predicates: &predicates)
@@ -191,9 +186,7 @@ struct QueryReader {
         }
         var anchorPending = false
         while true {
-            skipTrivia()
-            guard at < bytes.count else { throw Failure(offset: at, kind: "syntax") }
-            switch bytes[at] {
+            switch try nextByte() {
             case UInt8(ascii: ")"):
                 at += 1
                 if anchorPending {
@@ -272,9 +265,7 @@ struct QueryReader {
         let name = String(decoding: identifier(allowing: [UInt8(ascii: "?"), UInt8(ascii: "!")]), as: UTF8.self)
         var args: [Argument] = []
         while true {
-            skipTrivia()
-            guard at < bytes.count else { throw Failure(offset: at, kind: "syntax") }
-            switch bytes[at] {
+            switch try nextByte() {
             case UInt8(ascii: ")"):
                 at += 1
                 if name.hasSuffix("!") { return }
@@ -333,6 +324,13 @@ struct QueryReader {
         return (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
             || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
             || b == UInt8(ascii: ".") || b >= 0x80
+    }
+
+    /// The byte after any trivia, not consumed; the text must not end here.
+    private mutating func nextByte() throws -> UInt8 {
+        skipTrivia()
+        guard at < bytes.count else { throw Failure(offset: at, kind: "syntax") }
+        return bytes[at]
     }
 
     /// Spaces and `;` comments.

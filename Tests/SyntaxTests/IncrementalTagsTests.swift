@@ -10,13 +10,8 @@ final class IncrementalTagsTests: XCTestCase {
     var catalog: QueryCatalog!
 
     override func setUpWithError() throws {
-        registry = try LanguageRegistry(definitions: grammarsDirectory)
+        registry = try builtRegistry()
         catalog = QueryCatalog(registry: registry)
-        for name in QueryContractTests.languages {
-            do { _ = try registry.language(named: name) } catch {
-                throw XCTSkip("grammar \(name) is not built (\(error)); run `make grammars`")
-            }
-        }
     }
 
     /// Random edits (typing, deleting, pasting lines, breaking and mending brackets and strings) of each

@@ -6,6 +6,18 @@ import XCTest
 let grammarsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("grammars")
 
+/// The repository's grammars with every language of `QueryContractTests.languages` loaded; the test is skipped
+/// (with the command that fixes it) when one is not built.
+func builtRegistry() throws -> LanguageRegistry {
+    let registry = try LanguageRegistry(definitions: grammarsDirectory)
+    for name in QueryContractTests.languages {
+        do { _ = try registry.language(named: name) } catch {
+            throw XCTSkip("grammar \(name) is not built (\(error)); run `make grammars`")
+        }
+    }
+    return registry
+}
+
 final class QueryContractTests: XCTestCase {
     static let languages = ["python", "javascript", "typescript", "tsx", "go", "rust", "c", "cpp", "java", "swift", "ruby", "bash"]
 
@@ -68,13 +80,8 @@ final class QueryContractTests: XCTestCase {
     var catalog: QueryCatalog!
 
     override func setUpWithError() throws {
-        registry = try LanguageRegistry(definitions: grammarsDirectory)
+        registry = try builtRegistry()
         catalog = QueryCatalog(registry: registry)
-        for name in Self.languages {
-            do { _ = try registry.language(named: name) } catch {
-                throw XCTSkip("grammar \(name) is not built (\(error)); run `make grammars`")
-            }
-        }
     }
 
     /// Every query file of every language compiles against its grammar under the capture contract.
