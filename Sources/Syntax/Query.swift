@@ -38,12 +38,9 @@ public final class Query: @unchecked Sendable {
     public let fileName: String
     /// Capture names by capture id.
     public let captureNames: [String]
-    let patterns: [Pattern]
-    /// The patterns' steps, flat, for the matcher.
+    /// The patterns' steps, flat, for the matcher (the `Pattern` trees the reader built are not kept).
     let program: StepProgram
-    /// Predicates per pattern index.
-    let predicates: [[QueryPredicate]]
-    /// The same predicates with their string operands as UTF-8 bytes, compared against source bytes.
+    /// Each pattern's predicates, their string operands as UTF-8 bytes, compared against source bytes.
     private let compiledPredicates: [[CompiledPredicate]]
     /// Compiled regexes keyed by their source text.
     private let regexes: [String: NSRegularExpression]
@@ -122,7 +119,6 @@ public final class Query: @unchecked Sendable {
         }
         self.language = language
         self.fileName = fileName
-        self.patterns = patterns
         program = StepProgram(patterns)
         let names = reader.captureNames
         captureNames = names
@@ -151,8 +147,7 @@ public final class Query: @unchecked Sendable {
                 }
             }
         }
-        predicates = patterns.map(\.predicates)
-        compiledPredicates = predicates.map { $0.map(CompiledPredicate.init) }
+        compiledPredicates = patterns.map { $0.predicates.map(CompiledPredicate.init) }
         self.regexes = regexes
 
         // Root index.
@@ -192,7 +187,7 @@ public final class Query: @unchecked Sendable {
         wildcardRoots = wildcards
     }
 
-    public var patternCount: Int { patterns.count }
+    public var patternCount: Int { program.roots.count }
 
     /// A predicate with its strings as bytes.
     private enum CompiledPredicate {
