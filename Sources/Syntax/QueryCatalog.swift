@@ -51,11 +51,8 @@ public final class LanguageQueries: @unchecked Sendable {
 ///
 /// A query file may start with `; inherits: <lang>` lines; the named language's file of the same name is then
 /// prepended, so TSX can reuse TypeScript's tags without a copy. Every query is checked against the capture
-/// contract; a broken query is our own bug and is reported as a `SyntaxError`.
-///
-/// Compiling is slow for large grammars (libtree-sitter 0.20.7 analyses every pattern against the parse table:
-/// about 0.3 s for Swift, 20–60 ms for most others), so each language compiles under its own lock, and
-/// `prepare` starts compiling in the background what a run is about to need, while files are being parsed.
+/// contract; a broken query is our own bug and is reported as a `SyntaxError`. A language compiles on first use,
+/// under its own lock (about a millisecond with `QueryReader`), so workers of other languages never wait for it.
 public final class QueryCatalog: @unchecked Sendable {
     public let registry: LanguageRegistry
     private var slots: [String: Slot] = [:]
@@ -65,8 +62,6 @@ public final class QueryCatalog: @unchecked Sendable {
     private final class Slot: @unchecked Sendable {
         let lock = NSLock()
         var result: Result<LanguageQueries, SyntaxError>?
-        /// Set (under the catalog's lock) once a background compile was started.
-        var prepared = false
     }
 
     public init(registry: LanguageRegistry) { self.registry = registry }
@@ -88,26 +83,6 @@ public final class QueryCatalog: @unchecked Sendable {
             .mapError { $0 as? SyntaxError ?? .unknownLanguage(name) }
         slot.result = result
         return try result.get()
-    }
-
-    /// The queries of `language` if they are compiled (or failed to), without waiting; nil otherwise.
-    public func compiledQueries(for name: String) -> Result<LanguageQueries, SyntaxError>? {
-        let slot = slot(name)
-        guard slot.lock.try() else { return nil }  // being compiled
-        defer { slot.lock.unlock() }
-        return slot.result
-    }
-
-    /// Starts compiling, in the background, the queries of each language not compiled or started yet.
-    public func prepare(_ names: some Sequence<String>) {
-        for name in Set(names) {
-            let slot = slot(name)
-            let start: Bool = lock.withLock {
-                defer { slot.prepared = true }
-                return !slot.prepared
-            }
-            if start { DispatchQueue.global(qos: .userInitiated).async { _ = try? self.queries(for: name) } }
-        }
     }
 
     private func compile(_ name: String) throws -> LanguageQueries {

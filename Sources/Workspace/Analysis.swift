@@ -30,16 +30,11 @@ final class AnalysisWorker {
         var edit: InputEdit
     }
 
-    /// A parsed file waiting for its language's queries to finish compiling.
+    /// A parsed file about to be tagged.
     struct Parsed {
         var path: String, language: String, bytes: [UInt8], mtime: Double, tree: Tree
         /// For an incremental parse with earlier tags: those tags, the edit, and the edited tree parsed from.
         var prior: (Prior, old: Tree)? = nil
-    }
-
-    enum Step {
-        case finished(Outcome)
-        case waiting(Parsed)
     }
 
     /// Facts for one file's content. Never throws on user code: a file with syntax errors is indexed with
@@ -48,33 +43,22 @@ final class AnalysisWorker {
     /// file the edit changed is queried again (`Tagger.retag`); the facts are the same as from a full pass.
     func analyse(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree? = nil,
                  prior: Prior? = nil) -> Outcome {
-        switch start(path: path, language: language, bytes: bytes, mtime: mtime, previous: previous, prior: prior, wait: true) {
-        case let .finished(outcome): return outcome
-        case let .waiting(parsed): return finish(parsed)
-        }
-    }
-
-    /// Parses a file, and tags it when its language's queries are compiled or `wait` is set; otherwise the
-    /// parse is returned, for `finish` once the queries are ready (the scan parses other files meanwhile).
-    func start(path: String, language: String, bytes: [UInt8], mtime: Double, previous: Tree? = nil,
-               prior: Prior? = nil, wait: Bool) -> Step {
-        if let reason = FileScanner.contentSkipReason(bytes) { return .finished(.skipped(reason)) }
+        if let reason = FileScanner.contentSkipReason(bytes) { return .skipped(reason) }
         let parser: Parser
         do {
             if let existing = parsers[language] { parser = existing }
             else { parser = try Parser(language: catalog.registry.language(named: language)); parsers[language] = parser }
         } catch {
-            return .finished(.skipped("\(error)"))
+            return .skipped("\(error)")
         }
-        guard let tree = parser.parse(bytes, previous: previous) else { return .finished(.skipped("parse cancelled")) }
+        guard let tree = parser.parse(bytes, previous: previous) else { return .skipped("parse cancelled") }
         var parsed = Parsed(path: path, language: language, bytes: bytes, mtime: mtime, tree: tree)
         if let previous, let prior { parsed.prior = (prior, previous) }
-        if wait || catalog.compiledQueries(for: language) != nil { return .finished(finish(parsed)) }
-        return .waiting(parsed)
+        return finish(parsed)
     }
 
-    /// Tags a parsed file, waiting for its language's queries if they are still compiling.
-    func finish(_ parsed: Parsed) -> Outcome {
+    /// Tags a parsed file (its language's queries are compiled on first use).
+    private func finish(_ parsed: Parsed) -> Outcome {
         let queries: LanguageQueries
         do { queries = try catalog.queries(for: parsed.language) } catch { return .skipped("\(error)") }
         let tags = parsed.prior.map { prior, old in

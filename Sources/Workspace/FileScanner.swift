@@ -57,8 +57,7 @@ public struct FileScanner {
 
     /// Every indexable file under `roots`, sorted by path, and the files left out with their reasons.
     /// Files that cannot be read are skipped, never thrown: a workspace always scans.
-    /// `found` is called with each file as the walk finds it (before the sort), so a caller can start work early.
-    public func scan(roots: [String], found: ((ScannedFile) -> Void)? = nil) -> (files: [ScannedFile], skipped: [SkippedFile]) {
+    public func scan(roots: [String]) -> (files: [ScannedFile], skipped: [SkippedFile]) {
         var files: [ScannedFile] = []
         var skipped: [SkippedFile] = []
         let realRoots = roots.map { FileScanner.realPath($0) }
@@ -68,14 +67,14 @@ public struct FileScanner {
                 base = base.pushing(Gitignore(base: "", text: text))
             }
             walk(root: root, realRoots: realRoots, rootReal: realRoot, relative: "", ignores: base,
-                 files: &files, skipped: &skipped, found: found)
+                 files: &files, skipped: &skipped)
         }
         files.sort { $0.path < $1.path }
         return (files, skipped)
     }
 
     private func walk(root: String, realRoots: [String], rootReal: String, relative: String, ignores: IgnoreStack,
-                      files: inout [ScannedFile], skipped: inout [SkippedFile], found: ((ScannedFile) -> Void)?) {
+                      files: inout [ScannedFile], skipped: inout [SkippedFile]) {
         let dir = relative.isEmpty ? root : root + "/" + relative
         var ignores = ignores
         if options.useGitignore, let text = try? String(contentsOfFile: dir + "/.gitignore", encoding: .utf8) {
@@ -110,7 +109,7 @@ public struct FileScanner {
             if ignores.isIgnored(rel, isDirectory: isDir) { continue }
             if isDir {
                 walk(root: root, realRoots: realRoots, rootReal: rootReal, relative: rel, ignores: ignores,
-                     files: &files, skipped: &skipped, found: found)
+                     files: &files, skipped: &skipped)
                 continue
             }
             guard type == .regular, let language, let info else { continue }
@@ -124,7 +123,6 @@ public struct FileScanner {
             }
             let file = ScannedFile(path: full, root: root, language: language, size: info.size, mtime: info.mtime)
             files.append(file)
-            found?(file)
         }
     }
 

@@ -135,14 +135,8 @@ public final class Index: @unchecked Sendable {
             try store.files.scan(txn) { key, value in map[key] = value; return true }
             return map
         }
-        // Queries compile slowly for some grammars: the walk starts compiling those of the languages whose files
-        // may need parsing (not known unchanged by size and time) as soon as it meets them.
-        var languagesToParse: Set<String> = []
         let scanner = FileScanner(options: options.scan, registry: registry, languages: languages)
-        let (scanned, skipped) = scanner.scan(roots: roots) { file in
-            if let old = stored[file.path], old.size == file.size, old.mtime == file.mtime, old.language == file.language { return }
-            if languagesToParse.insert(file.language).inserted { self.catalog.prepare([file.language]) }
-        }
+        let (scanned, skipped) = scanner.scan(roots: roots)
         report.total = scanned.count
         report.skipped = skipped
         for s in skipped { options.log?("skipped \(s.path): \(s.reason)") }

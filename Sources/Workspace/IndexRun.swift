@@ -25,51 +25,18 @@ struct IndexRun {
         var skipped: [(String, String)] = []
     }
 
-    /// A worker tags files whose language's queries are still compiling later; it keeps at most this much of
-    /// their source before it waits for the compile instead. Their trees are kept too, tens of bytes per source
-    /// byte for large grammars: this bounds the memory the overlap costs (Swift's 0.3 s compile overlaps with
-    /// about 0.4 MB of parsing per worker).
-    static let waitingBytesLimit = 1 << 20
-
     func run() throws -> Outcome {
         let total = files.count
         let shared = Shared(total: total, progress: progress)
         let workers = min(index.options.workers, max(1, total))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let worker = AnalysisWorker(catalog: index.catalog, isCancelled: { index.cancelRequested })
-            var waiting: [(file: ScannedFile, parsed: AnalysisWorker.Parsed, readAt: UInt64)] = []
-            var waitingBytes = 0
-            func settle(_ file: ScannedFile, _ result: FileResult) throws {
-                if let batch = shared.finish(file.path, result) { try write(batch, shared) }
-            }
-            /// Tags the parsed files whose queries are ready, or all of them (waiting for the compiles).
-            func tagWaiting(all: Bool) throws {
-                var still: [(file: ScannedFile, parsed: AnalysisWorker.Parsed, readAt: UInt64)] = []
-                for item in waiting {
-                    if all || index.catalog.compiledQueries(for: item.file.language) != nil {
-                        try settle(item.file, try conclude(item.file, worker.finish(item.parsed), readAt: item.readAt))
-                    } else {
-                        still.append(item)
-                    }
-                }
-                waiting = still
-                waitingBytes = still.reduce(0) { $0 + $1.parsed.bytes.count }
-            }
             do {
                 while let i = shared.next() {
                     if shared.failed || index.cancelRequested { break }
                     let file = files[i]
-                    switch try process(file, worker: worker) {
-                    case let .done(result):
-                        try settle(file, result)
-                    case let .waiting(parsed, readAt):
-                        waiting.append((file, parsed, readAt))
-                        waitingBytes += parsed.bytes.count
-                    }
-                    if !waiting.isEmpty { try tagWaiting(all: waitingBytes > IndexRun.waitingBytesLimit) }
+                    if let batch = shared.finish(file.path, try process(file, worker: worker)) { try write(batch, shared) }
                 }
-                // After a cancel, parsed files still waiting are dropped: they count as neither parsed nor written.
-                if !shared.failed, !index.cancelRequested { try tagWaiting(all: true) }
             } catch {
                 shared.fail(error)
             }
@@ -108,30 +75,22 @@ struct IndexRun {
         shared.written()
     }
 
-    /// What became of a file: a result, or a parse waiting for its language's queries.
-    enum Processed {
-        case done(FileResult)
-        case waiting(AnalysisWorker.Parsed, readAt: UInt64)
-    }
-
-    private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> Processed {
+    private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> FileResult {
         // The editor owns open documents: their rows come from its buffer through `applyEdit`.
-        if index.isOpenDocument(file.path) { return .done(.unchanged) }
+        if index.isOpenDocument(file.path) { return .unchanged }
         let old = stored[file.path]
         // Same size and mtime: trust the stored rows without reading the file.
-        if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .done(.unchanged) }
+        if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .unchanged }
         let readAt = index.singleFileChangeCount()
-        guard let bytes = FileScanner.readBytes(file.path) else { return .done(.skipped("unreadable")) }
+        guard let bytes = FileScanner.readBytes(file.path) else { return .skipped("unreadable") }
         if let old, old.hash == contentHash(bytes), old.language == file.language {
             // Touched but not changed: remember the new mtime so the next start skips reading it.
             var record = old
             record.mtime = file.mtime
-            return .done(.touched(.record(record), readAt: readAt))
+            return .touched(.record(record), readAt: readAt)
         }
-        switch worker.start(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime, wait: false) {
-        case let .finished(outcome): return .done(try conclude(file, outcome, readAt: readAt))
-        case let .waiting(parsed): return .waiting(parsed, readAt: readAt)
-        }
+        let outcome = worker.analyse(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime)
+        return try conclude(file, outcome, readAt: readAt)
     }
 
     /// The result of an analysed file: its rows, with imports resolved against the run's file set.
