@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 SWIFT_FLAGS ?=
-APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev pkg-config python3-venv neovim universal-ctags graphviz emacs-nox elpa-eglot node-typescript
+APT_PACKAGES := libtree-sitter-dev liblmdb-dev libopenblas-dev libmimalloc-dev pkg-config python3-venv neovim universal-ctags graphviz emacs-nox elpa-eglot node-typescript
 export QUORUM_CACHE_DIR ?= $(HOME)/.cache/quorum
 
 .PHONY: setup apt grammars venv models bench-models build release test test-swift test-e2e test-kernels test-release test-nvim test-editors demo bench clean

@@ -60,7 +60,10 @@ let package = Package(
                                                   "Storage", "Kernels", "Base",
                                                   .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                   .product(name: "Logging", package: "swift-log")]),
-        .executableTarget(name: "quorum", dependencies: ["QuorumCLI"]),
+        // Linked before libc, Debian's mimalloc serves every malloc in the process (Swift, libtree-sitter, LMDB):
+        // a full index is a storm of small allocations freed on other threads, where it spends 8-12% less time
+        // than glibc's malloc (ARCHITECTURE.md, Invariants). Only the executable links it; tests use glibc's.
+        .executableTarget(name: "quorum", dependencies: ["QuorumCLI"], linkerSettings: [.linkedLibrary("mimalloc")]),
 
         .testTarget(name: "SyntaxTests", dependencies: ["Syntax", "Base"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

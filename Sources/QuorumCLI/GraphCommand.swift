@@ -42,7 +42,12 @@ struct GraphCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (index, _) = try location.openUpdated()
+        let (index, _, flushed) = try location.openUpdated()
+        do { try answer(index) } catch { try? flushed(); throw error }
+        try flushed()
+    }
+
+    private func answer(_ index: Index) throws {
         let graph = try index.graph()
         func node(_ text: String) throws -> String {
             guard let id = index.nodeID(for: text, in: graph) else {

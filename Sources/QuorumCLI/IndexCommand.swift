@@ -25,9 +25,9 @@ struct IndexLocationOptions: ParsableArguments {
     var workers: Int?
 
     /// Opens the index and brings it up to date, with a progress bar on stderr when stderr is a terminal.
-    func openUpdated() throws -> (Index, IndexReport) {
+    /// The store is flushed to disk on another thread while the caller reads and prints; `flushed` waits for it.
+    func openUpdated() throws -> (Index, IndexReport, flushed: () throws -> Void) {
         QuorumLog.bootstrap(level: .info)
-        tuneMallocForOneShotIndexing()
         let logger = QuorumLog.logger("index")
         let path = (directory as NSString).expandingTildeInPath
         var isDir: ObjCBool = false
@@ -40,34 +40,30 @@ struct IndexLocationOptions: ParsableArguments {
                                    log: { logger.info("\($0)") })
         let index = try Index(roots: [path], store: store.map { URL(fileURLWithPath: $0) }, options: options)
         let bar = isatty(2) != 0 ? ProgressBar() : nil
-        let report = try index.update { done, total in bar?.show(done, total) }
+        let report = try index.update(sync: false) { done, total in bar?.show(done, total) }
         bar?.finish()
-        return (index, report)
+        let flush = BackgroundResult { try index.sync() }
+        return (index, report, flush.wait)
     }
 }
 
-/// Makes glibc's malloc keep freed memory instead of handing it back to the kernel at every turn.
-///
-/// A full index allocates and frees many small strings and arrays per row on every worker, and with glibc's
-/// defaults the heap is trimmed and grown back, page fault by page fault, over and over. With these settings a
-/// fresh index of the 2,000-file benchmark workspace takes a quarter fewer page faults (8,600 -> 6,200) and,
-/// given as `MALLOC_TOP_PAD_` / `MALLOC_TRIM_THRESHOLD_`, 5-9% less task-clock (medians of three interleaved sessions
-/// of 10-12 runs each on a noisy 2-core machine, e.g. 1216 -> 1106 ms).
-/// Only the one-shot `index` and `graph` commands call this: the process exits after one run, so at most these
-/// pads of memory stay unused (64 MiB grown ahead, up to 256 MiB of free heap top kept). The language server,
-/// which lives for days, keeps glibc's defaults.
-private func tuneMallocForOneShotIndexing() {
-    #if canImport(Glibc)
-    // Swift's Glibc module leaves out <malloc.h>, so `mallopt` and its parameter numbers (M_TRIM_THRESHOLD -1,
-    // M_TOP_PAD -2 in <malloc.h>) are looked up here. Without glibc's malloc, or when a call fails (it returns 0),
-    // the defaults stay, which costs only time.
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(nil, "mallopt") else { return }
-    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    let mTrimThreshold: Int32 = -1, mTopPad: Int32 = -2
-    _ = mallopt(mTopPad, 64 << 20)
-    _ = mallopt(mTrimThreshold, 256 << 20)
-    #endif
+/// Runs `body` on another thread; `wait` returns (or rethrows) its outcome.
+final class BackgroundResult: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var error: Error?
+
+    init(_ body: @escaping () throws -> Void) {
+        Thread.detachNewThread { [self] in
+            do { try body() } catch { self.error = error }
+            done.signal()
+        }
+    }
+
+    func wait() throws {
+        done.wait()
+        done.signal()  // a second wait returns at once
+        if let error { throw error }
+    }
 }
 
 /// A one-line progress bar redrawn in place on stderr, at most 20 times a second.
@@ -103,7 +99,7 @@ struct IndexCommand: ParsableCommand {
     var verify = false
 
     func run() throws {
-        let (index, report) = try location.openUpdated()
+        let (index, report, flushed) = try location.openUpdated()
         let files = try index.filesWithSymbols()
         switch format {
         case .json:
@@ -131,6 +127,7 @@ struct IndexCommand: ParsableCommand {
                          report.total, report.parsed, report.unchanged, report.removedPaths.count,
                          report.skipped.count, report.seconds))
         }
+        try flushed()
         if verify {
             let problems = try index.verify()
             for p in problems { FileHandle.standardError.write(Data("inconsistent: \(p)\n".utf8)) }

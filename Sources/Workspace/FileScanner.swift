@@ -55,33 +55,89 @@ public struct FileScanner {
         return lang
     }
 
-    /// Every indexable file under `roots`, sorted by path, and the files left out with their reasons.
-    /// Files that cannot be read are skipped, never thrown: a workspace always scans.
-    public func scan(roots: [String]) -> (files: [ScannedFile], skipped: [SkippedFile]) {
-        var files: [ScannedFile] = []
-        var skipped: [SkippedFile] = []
+    /// Every indexable file under `roots`, sorted by path, and the files left out with their reasons (sorted by
+    /// path too). Files that cannot be read are skipped, never thrown: a workspace always scans.
+    ///
+    /// Folders are listed on `threads` threads: a full index waits for the scan before it parses anything, and
+    /// the scan's time goes to `opendir`/`lstat` system calls, which run side by side as well as parsing does.
+    public func scan(roots: [String], threads: Int = ProcessInfo.processInfo.activeProcessorCount)
+        -> (files: [ScannedFile], skipped: [SkippedFile]) {
         let realRoots = roots.map { FileScanner.realPath($0) }
+        var start: [FolderTask] = []
         for (root, realRoot) in zip(roots, realRoots) {
             var base = IgnoreStack([Gitignore(base: "", patterns: options.exclude)])
             if options.useGitignore, let text = try? String(contentsOfFile: root + "/.git/info/exclude", encoding: .utf8) {
                 base = base.pushing(Gitignore(base: "", text: text))
             }
-            walk(root: root, realRoots: realRoots, rootReal: realRoot, relative: "", ignores: base,
-                 files: &files, skipped: &skipped)
+            start.append(FolderTask(root: root, rootReal: realRoot, relative: "", ignores: base))
         }
-        files.sort { $0.path < $1.path }
+        let queue = FolderQueue(start)
+        let count = max(1, threads)
+        var found = [(files: [ScannedFile], skipped: [SkippedFile])](repeating: ([], []), count: count)
+        found.withUnsafeMutableBufferPointer { out in
+            // Each thread writes its own slot only.
+            let slots = out
+            DispatchQueue.concurrentPerform(iterations: count) { t in
+                var files: [ScannedFile] = [], skipped: [SkippedFile] = []
+                while let task = queue.next() {
+                    queue.finished(list(task, realRoots: realRoots, files: &files, skipped: &skipped))
+                }
+                slots[t] = (files, skipped)
+            }
+        }
+        let files = found.flatMap(\.files).sorted { $0.path < $1.path }
+        let skipped = found.flatMap(\.skipped).sorted { $0.path < $1.path }
         return (files, skipped)
     }
 
-    private func walk(root: String, realRoots: [String], rootReal: String, relative: String, ignores: IgnoreStack,
-                      files: inout [ScannedFile], skipped: inout [SkippedFile]) {
+    /// One folder to list: where it is, and the ignore rules in force above it.
+    struct FolderTask {
+        var root: String
+        var rootReal: String
+        var relative: String
+        var ignores: IgnoreStack
+    }
+
+    /// The folders still to list, shared by the scan's threads. A thread waits while the queue is empty but another
+    /// thread is still listing (it may find subfolders); all return once the queue is empty and nobody is listing.
+    final class FolderQueue: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var pending: [FolderTask]
+        private var listing = 0
+
+        init(_ tasks: [FolderTask]) { pending = tasks }
+
+        func next() -> FolderTask? {
+            condition.lock(); defer { condition.unlock() }
+            while pending.isEmpty {
+                if listing == 0 { return nil }
+                condition.wait()
+            }
+            listing += 1
+            return pending.removeLast()
+        }
+
+        /// The subfolders a listing found; the listing is over.
+        func finished(_ found: [FolderTask]) {
+            condition.lock(); defer { condition.unlock() }
+            pending += found
+            listing -= 1
+            condition.broadcast()
+        }
+    }
+
+    /// Lists one folder: its indexable files and skips go to `files`/`skipped`, its subfolders are returned.
+    private func list(_ task: FolderTask, realRoots: [String], files: inout [ScannedFile],
+                      skipped: inout [SkippedFile]) -> [FolderTask] {
+        let root = task.root, relative = task.relative
         let dir = relative.isEmpty ? root : root + "/" + relative
-        var ignores = ignores
+        var ignores = task.ignores
         if options.useGitignore, let text = try? String(contentsOfFile: dir + "/.gitignore", encoding: .utf8) {
             ignores = ignores.pushing(Gitignore(base: relative, text: text))
         }
-        guard let entries = FileScanner.directoryEntries(dir) else { return }
-        for (name, entryType) in entries.sorted(by: { $0.name < $1.name }) {
+        guard let entries = FileScanner.directoryEntries(dir) else { return [] }
+        var folders: [FolderTask] = []
+        for (name, entryType) in entries {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let full = root + "/" + rel
             // Only files in an indexed language need their size and time, so only they cost a stat; the
@@ -108,8 +164,7 @@ public struct FileScanner {
             let isDir = type == .directory
             if ignores.isIgnored(rel, isDirectory: isDir) { continue }
             if isDir {
-                walk(root: root, realRoots: realRoots, rootReal: rootReal, relative: rel, ignores: ignores,
-                     files: &files, skipped: &skipped)
+                folders.append(FolderTask(root: root, rootReal: task.rootReal, relative: rel, ignores: ignores))
                 continue
             }
             guard type == .regular, let language, let info else { continue }
@@ -121,9 +176,9 @@ public struct FileScanner {
                 skipped.append(SkippedFile(path: full, reason: reason))
                 continue
             }
-            let file = ScannedFile(path: full, root: root, language: language, size: info.size, mtime: info.mtime)
-            files.append(file)
+            files.append(ScannedFile(path: full, root: root, language: language, size: info.size, mtime: info.mtime))
         }
+        return folders
     }
 
     private func isDirectory(_ path: String) -> Bool {

@@ -118,14 +118,20 @@ public final class Index: @unchecked Sendable {
         currentLayout = WorkspaceLayout(roots: self.roots, files: known)
     }
 
+    /// Flushes the store's committed writes to disk (`mdb_env_sync`); `update` does it unless told not to.
+    public func sync() throws { try store.env.sync() }
+
     /// Asks a running `update` to stop after the files in progress; what was written stays consistent.
     public func cancel() { cancelFlag.set(true) }
 
     /// Scans every root and brings the store up to date: new and changed files are parsed in parallel,
     /// deleted ones removed, imports re-resolved when the file set changed. `progress(done, total)` is
     /// called from worker threads, serialised.
+    ///
+    /// With `sync: false` the caller flushes the store to disk itself (`sync()`), for instance while it prints
+    /// the result; the update's data is committed either way.
     @discardableResult
-    public func update(progress: ((Int, Int) -> Void)? = nil) throws -> IndexReport {
+    public func update(sync: Bool = true, progress: ((Int, Int) -> Void)? = nil) throws -> IndexReport {
         updateLock.lock(); defer { updateLock.unlock() }
         cancelFlag.set(false)
         let started = Date()
@@ -166,10 +172,12 @@ public final class Index: @unchecked Sendable {
         // Files parsed in this run were resolved against the new file set already; only the others may
         // point at files that appeared or disappeared. Unless files were skipped for their content: those
         // were in the set during the run, so anything may have resolved to them.
-        if previousSet != present, !cancelFlag.get() {
-            try relinkAll(skipping: outcome.skipped.isEmpty ? Set(outcome.parsed) : [])
+        // (A run that parsed every file there is, such as the first, has nothing left to re-resolve.)
+        let parsedSet = Set(outcome.parsed)
+        if previousSet != present, !cancelFlag.get(), !(outcome.skipped.isEmpty && present.isSubset(of: parsedSet)) {
+            try relinkAll(skipping: outcome.skipped.isEmpty ? parsedSet : [])
         }
-        try store.env.sync()
+        if sync { try store.env.sync() }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
