@@ -321,20 +321,22 @@ public struct FileScanner {
 
 extension Array where Element == UInt8 {
     /// Whether `needle` occurs in the array, compared byte for byte (no Unicode or locale rules).
+    ///
+    /// `memchr` finds each candidate first byte and `memcmp` checks the rest: run on every scanned file's head,
+    /// a byte-by-byte loop was 1% of a full index.
     func containsSubsequence(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
         guard needle.count <= count else { return false }
         return withUnsafeBufferPointer { hay in
             needle.withUnsafeBufferPointer { n in
+                guard let h = hay.baseAddress, let nb = n.baseAddress else { return false }
                 var i = 0
                 let last = hay.count - n.count
                 while i <= last {
-                    if hay[i] == first {
-                        var j = 1
-                        while j < n.count, hay[i + j] == n[j] { j += 1 }
-                        if j == n.count { return true }
-                    }
-                    i += 1
+                    guard let hit = memchr(h + i, Int32(first), last - i + 1) else { return false }
+                    let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - h
+                    if memcmp(h + at, nb, n.count) == 0 { return true }
+                    i = at + 1
                 }
                 return false
             }

@@ -1,6 +1,6 @@
 import Foundation
 import Syntax
-import Workspace
+@testable import Workspace
 import XCTest
 
 final class GitignoreTests: XCTestCase {
@@ -94,5 +94,23 @@ final class ScanTests: XCTestCase {
         let index = try p.index()
         try index.update()
         XCTAssertEqual(try index.edgeSet(), ["app.js -> ./gen"], "no edge into a file the index does not hold")
+    }
+
+    /// The memchr/memcmp search gives the answer of a plain scan, at every position, including overlapping
+    /// near-misses and needles at the very end.
+    func testSubsequenceSearchAgreesWithAPlainScan() {
+        var rng = SystemRandomNumberGenerator()
+        func plain(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+            guard !needle.isEmpty else { return true }
+            guard needle.count <= hay.count else { return false }
+            return (0...(hay.count - needle.count)).contains { Array(hay[$0..<($0 + needle.count)]) == needle }
+        }
+        for _ in 0..<2000 {
+            let hay = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 97...99, using: &rng) }
+            let needle = (0..<Int.random(in: 0...4, using: &rng)).map { _ in UInt8.random(in: 97...99, using: &rng) }
+            XCTAssertEqual(hay.containsSubsequence(needle), plain(hay, needle), "\(hay) \(needle)")
+        }
+        XCTAssertTrue(Array("xx@generated".utf8).containsSubsequence(Array("@generated".utf8)))
+        XCTAssertFalse(Array("@generate".utf8).containsSubsequence(Array("@generated".utf8)))
     }
 }
