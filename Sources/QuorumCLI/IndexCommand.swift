@@ -100,19 +100,11 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let (index, report, flushed) = try location.openUpdated()
-        let files = try index.filesWithSymbols()
         switch format {
         case .json:
-            printJSONArray(key: "files", count: files.count) { i in
-                let (f, symbols) = files[i]
-                return .object([("language", .string(f.language)), ("parseErrors", .int(f.parseErrors)),
-                                ("path", .string(index.relativePath(f.path))),
-                                ("symbols", .array(symbols.map { s in
-                                    .object([("container", s.container.map(JSONValue.string) ?? .null), ("kind", .string(s.kind.rawValue)),
-                                             ("line", .int(s.line)), ("name", .string(s.name))])
-                                }))])
-            }
+            try printIndexJSON(index)
         case .text:
+            let files = try index.filesWithSymbols()
             // One write at the end: print() per line costs more than the indexing of an unchanged tree.
             var out = ""
             for (f, symbols) in files {
@@ -134,128 +126,4 @@ struct IndexCommand: ParsableCommand {
             if !problems.isEmpty { throw ExitCode(1) }
         }
     }
-}
-
-/// A JSON value, built without `Any` so that printing a large one (`quorum index --format json`) costs no
-/// dynamic casts.
-enum JSONValue {
-    /// Members in any order (printed sorted by key); keys are distinct.
-    case object([(String, JSONValue)])
-    case array([JSONValue]), string(String), int(Int), double(Double), bool(Bool), null
-
-    /// The value of what `JSONSerialization` accepts: dictionaries with string keys, arrays, strings, numbers,
-    /// booleans and `NSNull` (anything else becomes null).
-    init(_ value: Any) {
-        switch value {
-        case let v as JSONValue: self = v
-        case let d as [String: Any]: self = .object(d.map { ($0.key, JSONValue($0.value)) })
-        case let a as [Any]: self = .array(a.map(JSONValue.init))
-        case let s as String: self = .string(s)
-        case let b as Bool: self = .bool(b)
-        case let i as Int: self = .int(i)
-        case let x as Double: self = .double(x)
-        default: self = .null
-        }
-    }
-}
-
-/// Prints a JSON value to stdout: sorted keys and two-space indentation, so output is stable and diffable.
-///
-/// Hand-written because Foundation's `JSONSerialization` with sorted keys took a third of `quorum index
-/// --format json` on a 6000-file tree. Accepts what `JSONSerialization` accepts: dictionaries with string
-/// keys, arrays, strings, numbers, booleans and `NSNull`.
-func printJSON(_ object: Any) throws {
-    printJSON(JSONValue(object))
-}
-
-func printJSON(_ value: JSONValue) {
-    var out: [UInt8] = []
-    out.reserveCapacity(1 << 16)
-    writeJSON(value, indent: 0, into: &out)
-    out.append(UInt8(ascii: "\n"))
-    FileHandle.standardOutput.write(Data(out))
-}
-
-/// Prints `{"<key>": [element(0), …, element(count - 1)]}` exactly as `printJSON` would, with the elements built
-/// and rendered on every core: `quorum index --format json` of a large workspace is tens of milliseconds of
-/// string building after the (parallel) indexing, which a single thread would add to its wall time.
-func printJSONArray(key: String, count: Int, element: (Int) -> JSONValue) {
-    var head: [UInt8] = Array("{\n  ".utf8)
-    writeString(key, into: &head)
-    guard count > 0 else {
-        FileHandle.standardOutput.write(Data(head + Array(": []\n}\n".utf8)))
-        return
-    }
-    head += Array(": [\n".utf8)
-    let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
-    var pieces = [[UInt8]](repeating: [], count: chunks)
-    pieces.withUnsafeMutableBufferPointer { pieces in
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var out: [UInt8] = []
-            for i in (count * c / chunks)..<(count * (c + 1) / chunks) {
-                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 4))
-                writeJSON(element(i), indent: 4, into: &out)
-                out.append(contentsOf: (i == count - 1 ? "\n" : ",\n").utf8)
-            }
-            pieces[c] = out
-        }
-    }
-    let handle = FileHandle.standardOutput
-    handle.write(Data(head))
-    for piece in pieces { handle.write(Data(piece)) }
-    handle.write(Data("  ]\n}\n".utf8))
-}
-
-private func writeJSON(_ value: JSONValue, indent: Int, into out: inout [UInt8]) {
-    func pad(_ n: Int) { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
-    switch value {
-    case let .object(members):
-        if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
-        out.append(contentsOf: "{\n".utf8)
-        let sorted = members.sorted { $0.0 < $1.0 }
-        for (i, (key, member)) in sorted.enumerated() {
-            pad(indent + 2); writeString(key, into: &out); out.append(contentsOf: ": ".utf8)
-            writeJSON(member, indent: indent + 2, into: &out)
-            out.append(contentsOf: (i == sorted.count - 1 ? "\n" : ",\n").utf8)
-        }
-        pad(indent); out.append(UInt8(ascii: "}"))
-    case let .array(a):
-        if a.isEmpty { out.append(contentsOf: "[]".utf8); return }
-        out.append(contentsOf: "[\n".utf8)
-        for (i, element) in a.enumerated() {
-            pad(indent + 2)
-            writeJSON(element, indent: indent + 2, into: &out)
-            out.append(contentsOf: (i == a.count - 1 ? "\n" : ",\n").utf8)
-        }
-        pad(indent); out.append(UInt8(ascii: "]"))
-    case let .string(s): writeString(s, into: &out)
-    case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case let .int(i): out.append(contentsOf: String(i).utf8)
-    case let .double(x): out.append(contentsOf: (x.isFinite ? String(x) : "null").utf8)
-    case .null: out.append(contentsOf: "null".utf8)
-    }
-}
-
-private func writeString(_ s: String, into out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    // Most names and paths need no escaping: append them whole.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-        out += s.utf8
-        out.append(UInt8(ascii: "\""))
-        return
-    }
-    var escaped = ""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": escaped += "\\\""
-        case "\\": escaped += "\\\\"
-        case "\n": escaped += "\\n"
-        case "\r": escaped += "\\r"
-        case "\t": escaped += "\\t"
-        case _ where scalar.value < 0x20: escaped += String(format: "\\u%04x", scalar.value)
-        default: escaped.unicodeScalars.append(scalar)
-        }
-    }
-    out += escaped.utf8
-    out.append(UInt8(ascii: "\""))
 }

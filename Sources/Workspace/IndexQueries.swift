@@ -25,6 +25,21 @@ extension Index {
         }
     }
 
+    /// Every indexed file's record, sorted by path (no rows decoded).
+    public func fileRecords() throws -> [FileRecord] {
+        try store.env.read { txn in
+            var out: [FileRecord] = []
+            try store.files.scan(txn) { _, record in out.append(record); return true }
+            return out
+        }
+    }
+
+    /// The definitions of each of `paths`, in one read transaction: callers on several threads each read their
+    /// own share (LMDB readers do not block one another).
+    public func symbols(ofFiles paths: some Collection<String>) throws -> [[SymbolRow]] {
+        try store.env.read { txn in try paths.map { try store.symbols.get(txn, $0) ?? [] } }
+    }
+
     public func file(_ path: String) throws -> FileRecord? {
         try store.env.read { txn in try store.files.get(txn, absolutePath(path)) }
     }

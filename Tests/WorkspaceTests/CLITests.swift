@@ -58,6 +58,57 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(symbols[0]["container"] is NSNull, "a top-level symbol has a null container")
     }
 
+    /// The exact text: two-space indentation and sorted keys as every JSON output of the CLI, an empty symbol
+    /// list as `[]`, a top-level container as null (the rows are rendered straight into bytes, in parallel chunks).
+    func testIndexJSONText() throws {
+        let p = try project()
+        let (text, status) = try run(["index", p.root, "--store", p.store.path, "--format", "json"])
+        XCTAssertEqual(status, 0)
+        func symbol(_ container: String?, _ kind: String, _ line: Int, _ name: String, last: Bool) -> String {
+            """
+                    {
+                      "container": \(container.map { "\"\($0)\"" } ?? "null"),
+                      "kind": "\(kind)",
+                      "line": \(line),
+                      "name": "\(name)"
+                    }\(last ? "" : ",")
+
+            """
+        }
+        let expected = """
+            {
+              "files": [
+                {
+                  "language": "python",
+                  "parseErrors": 0,
+                  "path": "a.py",
+                  "symbols": [
+
+            """ + symbol(nil, "class", 4, "A", last: false) + symbol("A", "method", 5, "go", last: true) + """
+                  ]
+                },
+                {
+                  "language": "python",
+                  "parseErrors": 0,
+                  "path": "b.py",
+                  "symbols": [
+
+            """ + symbol(nil, "function", 3, "run", last: true) + """
+                  ]
+                },
+                {
+                  "language": "python",
+                  "parseErrors": 0,
+                  "path": "c.py",
+                  "symbols": []
+                }
+              ]
+            }
+
+            """
+        XCTAssertEqual(text, expected)
+    }
+
     func testGraphJSONShapeAndQueries() throws {
         let p = try project()
         let base = ["graph", p.root, "--store", p.store.path]
