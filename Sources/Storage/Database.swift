@@ -48,11 +48,12 @@ public struct Database<K: KeyCodec, V: ValueCodec>: Sendable {
     /// which is serialised, so that encoding runs in parallel.
     public func put(_ txn: WriteTransaction, _ key: K.Value, encoded value: [UInt8]) throws {
         var k = K.encode(key)
-        var v = value
         try k.withUnsafeMutableBytes { kb in
-            try v.withUnsafeMutableBytes { vb in
+            // Read-only access: a mutable view of the caller's (shared) array would copy it first, and the
+            // encoded rows are the largest values the index writes. `mdb_put` only reads the value.
+            try value.withUnsafeBytes { vb in
                 var mk = MDB_val(mv_size: kb.count, mv_data: kb.baseAddress)
-                var mv = MDB_val(mv_size: vb.count, mv_data: vb.baseAddress)
+                var mv = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
                 try check(mdb_put(txn.raw, dbi, &mk, &mv, 0), "put \(name)")
             }
         }
