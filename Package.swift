@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Inference", dependencies: ["GGUF", "Kernels", "Base"]),
         .target(name: "Workspace", dependencies: ["Syntax", "Storage", "Base"]),
         // The same completion requests, sent to an OpenAI-compatible server (vLLM, SGLang, llama-server).
-        .target(name: "RemoteEngine", dependencies: ["Base"]),
+        .target(name: "RemoteEngine", dependencies: ["CCurl", "Base"]),
         .target(name: "PromptCache", dependencies: ["Storage", "Base",
                                                     .product(name: "Collections", package: "swift-collections")]),
 
