@@ -20,6 +20,9 @@ let package = Package(
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         // OpenBLAS is loaded on first use (see its shim.h), so this shim only declares the entry points.
         .systemLibrary(name: "COpenBLAS"),
+        // HTTP for the remote engine through Debian's libcurl, also dlopened on first use (see include/ccurl.h):
+        // linking it, or FoundationNetworking, would load about 30 libraries at every process start.
+        .target(name: "CCurl"),
         // Our own C: fixed-layout quant blocks and SIMD dot products.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
@@ -40,7 +43,7 @@ let package = Package(
         .target(name: "Inference", dependencies: ["GGUF", "Kernels", "Base"]),
         .target(name: "Workspace", dependencies: ["Syntax", "Storage", "Base"]),
         // The same completion requests, sent to an OpenAI-compatible server (vLLM, SGLang, llama-server).
-        .target(name: "RemoteEngine", dependencies: ["Base"]),
+        .target(name: "RemoteEngine", dependencies: ["CCurl", "Base"]),
         .target(name: "PromptCache", dependencies: ["Storage", "Base",
                                                     .product(name: "Collections", package: "swift-collections")]),
 

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The outcome of one remote completion.
 public struct RemoteCompletionResult: Sendable, Equatable {
@@ -18,23 +15,15 @@ public struct RemoteCompletionResult: Sendable, Equatable {
 ///
 /// Streaming uses server-sent events; cancelling the Swift task, or returning false from `onText`,
 /// closes the connection, which is how vLLM, SGLang and llama-server learn to stop generating.
+/// Requests go through libcurl, loaded on the first one (`CurlTransport`), each on a thread of its own.
 public final class RemoteCompletionClient: @unchecked Sendable {
     public let config: RemoteEngineConfig
     public let health: BackendHealth
-    private let session: URLSession
-    private let delegate = StreamRouter()
 
     public init(config: RemoteEngineConfig, health: BackendHealth = BackendHealth()) {
         self.config = config
         self.health = health
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = config.connectTimeout
-        configuration.timeoutIntervalForResource = config.requestTimeout
-        configuration.httpMaximumConnectionsPerHost = 4
-        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
     }
-
-    deinit { session.invalidateAndCancel() }
 
     var endpoint: URL {
         config.url.appendingPathComponent(config.useInfill ? "infill" : "v1/completions")
@@ -64,27 +53,31 @@ public final class RemoteCompletionClient: @unchecked Sendable {
                          onText: @escaping @Sendable (String) -> Bool = { _ in true }) async throws -> RemoteCompletionResult {
         let wait = health.waitBeforeAttempt()
         if wait > 0 { throw RemoteEngineError.backingOff(url: config.url.absoluteString, retryInSeconds: wait) }
-        var urlRequest = URLRequest(url: endpoint)
-        urlRequest.httpMethod = "POST"
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        urlRequest.setValue("text/event-stream", forHTTPHeaderField: "Accept")
-        if let key = config.apiKey { urlRequest.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        urlRequest.httpBody = try body(for: request)
+        let url = endpoint.absoluteString
+        // "Expect:" keeps curl from sending `Expect: 100-continue` with a long prompt and then waiting up to a
+        // second for an interim answer that not every server sends.
+        var headers = ["Content-Type: application/json", "Accept: text/event-stream", "Expect:"]
+        if let key = config.apiKey { headers.append("Authorization: Bearer \(key)") }
+        let post = HTTPPost(url: url, headers: headers, body: try body(for: request),
+                            connectTimeout: config.connectTimeout, requestTimeout: config.requestTimeout)
 
         let started = Date()
-        let url = endpoint.absoluteString
         let stream = StreamState(url: url, onText: onText, started: started, streaming: request.stream)
-        let task = session.dataTask(with: urlRequest)
-        delegate.register(task, stream)
         do {
             let result: RemoteCompletionResult = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
                     stream.continuation = continuation
-                    task.resume()
+                    // libcurl's easy interface blocks its thread for the whole transfer; a completion request is
+                    // rare enough that a thread of its own is simpler than sharing one. `perform` keeps `stream`
+                    // alive until the transfer has ended.
+                    Thread.detachNewThread {
+                        let (status, end) = CurlTransport.perform(post, sink: stream)
+                        stream.finish(status: status, end: end)
+                    }
                 }
             } onCancel: {
+                // The transfer polls this flag (`shouldAbort`) and closes the connection.
                 stream.cancelledByCaller = true
-                task.cancel()
             }
             if result.finishReason != "cancelled" { health.succeeded(latencyMs: result.totalMs) }
             return result
@@ -98,8 +91,8 @@ public final class RemoteCompletionClient: @unchecked Sendable {
     }
 }
 
-/// Per-request streaming state, fed by the session delegate on its queue.
-final class StreamState: @unchecked Sendable {
+/// Per-request streaming state, fed by the transfer's thread; only `cancelledByCaller` is set from elsewhere.
+final class StreamState: HTTPResponseSink, @unchecked Sendable {
     let url: String
     let onText: @Sendable (String) -> Bool
     let started: Date
@@ -110,8 +103,16 @@ final class StreamState: @unchecked Sendable {
     var text = ""
     var finishReason = "stop"
     var firstTokenMs: Double?
-    var cancelledByCaller = false
+    private let cancelLock = NSLock()
+    private var cancelled = false
+    /// Set by the task's cancellation handler on any thread.
+    var cancelledByCaller: Bool {
+        get { cancelLock.lock(); defer { cancelLock.unlock() }; return cancelled }
+        set { cancelLock.lock(); cancelled = newValue; cancelLock.unlock() }
+    }
     var stoppedByCallback = false
+    /// We closed the stream: the caller said stop, the server said done, or its answer was malformed.
+    var closedByUs = false
     var finishedByServer = false
     var failure: RemoteEngineError?
     let streaming: Bool
@@ -159,9 +160,31 @@ final class StreamState: @unchecked Sendable {
         return !done
     }
 
-    func finish(error: Error?) {
+    /// A piece of the response body: an error body is kept (up to 4 KB), a whole answer collected, a stream parsed.
+    func receive(status: Int, bytes: UnsafeRawBufferPointer) -> Bool {
+        self.status = status
+        if status != 200 {
+            errorBody.append(contentsOf: bytes.prefix(max(0, 4096 - errorBody.count)))
+            return true
+        }
+        if !streaming {
+            if body.count < 64 << 20 { body.append(contentsOf: bytes) }
+            return true
+        }
+        for event in parser.feed(bytes) where !handle(event: event) {
+            closedByUs = true
+            return false
+        }
+        return true
+    }
+
+    var shouldAbort: Bool { closedByUs || cancelledByCaller }
+
+    /// Called once, when the transfer has ended; resumes the caller.
+    func finish(status finalStatus: Int, end: TransferEnd) {
         guard let continuation else { return }
         self.continuation = nil
+        if finalStatus != 0 { status = finalStatus }
         let total = Date().timeIntervalSince(started) * 1000
         if let failure { return continuation.resume(throwing: failure) }
         if stoppedByCallback {
@@ -173,16 +196,22 @@ final class StreamState: @unchecked Sendable {
             return continuation.resume(throwing: RemoteEngineError.httpStatus(
                 url: url, status: status, body: String(decoding: errorBody, as: UTF8.self)))
         }
-        if let error {
-            let ns = error as NSError
-            if ns.code == NSURLErrorTimedOut {
-                return continuation.resume(throwing: RemoteEngineError.timedOut(url: url, seconds: total / 1000))
-            }
-            if ns.code == NSURLErrorCancelled && !text.isEmpty {
-                return continuation.resume(returning: RemoteCompletionResult(
-                    text: text, finishReason: finishReason, firstTokenMs: firstTokenMs, totalMs: total))
-            }
-            return continuation.resume(throwing: RemoteEngineError.unreachable(url: url, reason: error.localizedDescription))
+        switch end {
+        case .timedOut:
+            return continuation.resume(throwing: RemoteEngineError.timedOut(url: url, seconds: total / 1000))
+        case let .failed(reason):
+            return continuation.resume(throwing: RemoteEngineError.unreachable(url: url, reason: reason))
+        case .aborted where !closedByUs:
+            // Only our callbacks abort a transfer, and they say why; this would be a bug in the transport.
+            return continuation.resume(throwing: RemoteEngineError.unreachable(url: url,
+                                                                               reason: "the transfer stopped"))
+        case .completed, .aborted:
+            break
+        }
+        if closedByUs {
+            // The server said it was done (finish_reason or [DONE]); anything still buffered came after that.
+            return continuation.resume(returning: RemoteCompletionResult(
+                text: text, finishReason: finishReason, firstTokenMs: firstTokenMs, totalMs: total))
         }
         if !streaming {
             // One JSON answer: the same fields as a streamed event, plus usage.
@@ -198,53 +227,5 @@ final class StreamState: @unchecked Sendable {
         continuation.resume(returning: RemoteCompletionResult(
             text: text, finishReason: finishReason, firstTokenMs: firstTokenMs, totalMs: total,
             serverPromptTokens: serverPromptTokens))
-    }
-}
-
-/// The session's delegate: routes callbacks of each data task to its `StreamState`.
-final class StreamRouter: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let lock = NSLock()
-    private var states: [Int: StreamState] = [:]
-
-    func register(_ task: URLSessionTask, _ state: StreamState) {
-        lock.lock(); defer { lock.unlock() }
-        states[task.taskIdentifier] = state
-    }
-
-    private func state(_ task: URLSessionTask) -> StreamState? {
-        lock.lock(); defer { lock.unlock() }
-        return states[task.taskIdentifier]
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        state(dataTask)?.status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        guard let s = state(dataTask) else { return }
-        if s.status != 200 {
-            if s.errorBody.count < 4096 { s.errorBody.append(data) }
-            return
-        }
-        if !s.streaming {
-            if s.body.count < 64 << 20 { s.body.append(data) }
-            return
-        }
-        for event in s.parser.feed(data) where !s.handle(event: event) {
-            dataTask.cancel()
-            break
-        }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        guard let s = state(task) else { return }
-        lock.lock()
-        states[task.taskIdentifier] = nil
-        lock.unlock()
-        // A stream we closed ourselves ends with a cancellation error; that is a normal end.
-        let closedByUs = s.failure != nil || s.stoppedByCallback
-        s.finish(error: closedByUs ? nil : error)
     }
 }

@@ -9,7 +9,7 @@ public struct RemoteEngineConfig: Sendable, Equatable, Codable {
     /// Name of the environment variable holding the API key (`engine.apiKeyEnv`). The key itself is never
     /// stored in settings, logged, or written to LMDB.
     public var apiKeyEnv: String?
-    /// Seconds to wait for the connection and the first byte.
+    /// Seconds to wait for the connection to open (the answer itself is bounded by `requestTimeout`).
     public var connectTimeout: Double
     /// Seconds a whole completion may take.
     public var requestTimeout: Double

@@ -44,7 +44,9 @@ final class LlamaServerTests: XCTestCase {
         server = p
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let data = try? Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/v1/models")!), !data.isEmpty { return }
+            if let answer = loopbackGet(port: port, path: "/v1/models"), answer.status == 200, !answer.body.isEmpty {
+                return
+            }
             Thread.sleep(forTimeInterval: 0.2)
         }
         XCTFail("llama-cpp-python server did not start on port \(port)", file: file, line: line)

@@ -1,6 +1,6 @@
 """How the release binary is linked, which the index and start-up speed rely on (Makefile RELEASE_FLAGS, Package.swift):
 the Swift runtime and Foundation are inside it, not shared libraries, and every malloc in the process goes to
-mimalloc, because libmimalloc comes before libc in the dynamic loader's search order."""
+mimalloc, because libmimalloc comes before libc in the dynamic loader's search order; libcurl is not loaded at start."""
 
 import os
 import pathlib
@@ -33,3 +33,14 @@ def test_malloc_is_mimalloc_for_every_library():
     bindings = [line for line in run.stderr.splitlines() if "normal symbol `malloc'" in line]
     assert bindings, "the loader reported no binding of malloc"
     assert all("libmimalloc" in line.split(" to ", 1)[1] for line in bindings), bindings[:5]
+
+
+def test_libcurl_is_not_loaded_at_start():
+    # The remote engine dlopens libcurl on its first request (Sources/CCurl); linking it, directly or through
+    # FoundationNetworking, would load about 30 libraries at every start.
+    libraries = needed(QUORUM_BIN)
+    assert not [lib for lib in libraries if lib.startswith("libcurl")], libraries
+    run = subprocess.run([QUORUM_BIN, "--help"], env=dict(os.environ, LD_DEBUG="libs"),
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "libcurl" not in run.stderr, "quorum --help loaded libcurl"
