@@ -276,16 +276,24 @@ public struct FileScanner {
 
     /// A file's bytes, read straight into an array (nil when it cannot be read). The scan reads every new or
     /// changed file; `FileManager.contents(atPath:)` built a `Data` first, which was then copied again.
-    static func readBytes(_ path: String) -> [UInt8]? {
+    ///
+    /// `expectedSize` (the size the scan's `lstat` saw) saves an `fstat` per file; the file is read to its end
+    /// whatever its size is by then.
+    static func readBytes(_ path: String, expectedSize: Int? = nil) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var s = stat()
-        guard fstat(fd, &s) == 0 else { return nil }
+        let size: Int
+        if let expectedSize {
+            size = max(expectedSize, 0)
+        } else {
+            var s = stat()
+            guard fstat(fd, &s) == 0 else { return nil }
+            size = max(Int(s.st_size), 0)
+        }
         // Room for one byte more than the size, so the read that finds the end needs no room of its own (with
         // exactly the size, the array grew, and was copied, by 4 KB just to learn that nothing followed), and not
         // zero-filled first: `read` writes every byte that is kept.
-        let size = max(Int(s.st_size), 0)
         var failed = false
         var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
             count = 0

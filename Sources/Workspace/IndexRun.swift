@@ -31,11 +31,14 @@ struct IndexRun {
         let workers = min(index.options.workers, max(1, total))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let worker = AnalysisWorker(catalog: index.catalog, isCancelled: { index.cancelRequested })
+            let memo = ResolutionMemo()
             do {
                 while let i = shared.next() {
                     if shared.failed || index.cancelRequested { break }
                     let file = files[i]
-                    if let batch = shared.finish(file.path, try process(file, worker: worker)) { try write(batch, shared) }
+                    if let batch = shared.finish(file.path, try process(file, worker: worker, memo: memo)) {
+                        try write(batch, shared)
+                    }
                 }
             } catch {
                 shared.fail(error)
@@ -75,14 +78,14 @@ struct IndexRun {
         shared.written()
     }
 
-    private func process(_ file: ScannedFile, worker: AnalysisWorker) throws -> FileResult {
+    private func process(_ file: ScannedFile, worker: AnalysisWorker, memo: ResolutionMemo) throws -> FileResult {
         // The editor owns open documents: their rows come from its buffer through `applyEdit`.
         if index.isOpenDocument(file.path) { return .unchanged }
         let old = stored[file.path]
         // Same size and mtime: trust the stored rows without reading the file.
         if let old, old.size == file.size, old.mtime == file.mtime, old.language == file.language { return .unchanged }
         let readAt = index.singleFileChangeCount()
-        guard let bytes = FileScanner.readBytes(file.path) else { return .skipped("unreadable") }
+        guard let bytes = FileScanner.readBytes(file.path, expectedSize: file.size) else { return .skipped("unreadable") }
         if let old, old.hash == contentHash(bytes), old.language == file.language {
             // Touched but not changed: remember the new mtime so the next start skips reading it.
             var record = old
@@ -90,11 +93,12 @@ struct IndexRun {
             return .touched(.record(record), readAt: readAt)
         }
         let outcome = worker.analyse(path: file.path, language: file.language, bytes: bytes, mtime: file.mtime)
-        return try conclude(file, outcome, readAt: readAt)
+        return try conclude(file, outcome, readAt: readAt, memo: memo)
     }
 
     /// The result of an analysed file: its rows, with imports resolved against the run's file set.
-    private func conclude(_ file: ScannedFile, _ outcome: AnalysisWorker.Outcome, readAt: UInt64) throws -> FileResult {
+    private func conclude(_ file: ScannedFile, _ outcome: AnalysisWorker.Outcome, readAt: UInt64,
+                          memo: ResolutionMemo) throws -> FileResult {
         switch outcome {
         case .skipped where index.cancelRequested:
             return .unchanged  // the stored rows, if any, stay as they were
@@ -102,7 +106,7 @@ struct IndexRun {
             return .skipped(reason)
         case .indexed(var facts, _, _):
             facts.imports = ImportResolution.resolve(facts.imports, file: file.path, language: file.language,
-                                                     layout: index.layout)
+                                                     layout: index.layout, memo: memo)
             return .parsed(.replace(try IndexStore.Prepared(facts)), readAt: readAt)
         }
     }

@@ -37,12 +37,35 @@ enum ImportResolution {
         "bash": BashImports.self,
     ]
 
+    /// Languages whose resolution depends on the importing file's own name, not only on its folder: Rust's `mod x;`
+    /// and `use` paths start from the module the file is (`mod.rs`, `lib.rs` or `x.rs` make different modules).
+    static let fileDependent: Set<String> = ["rust"]
+
     /// `rows` with their `targets` filled in. The importing file itself is never a target.
-    static func resolve(_ rows: [ImportRow], file: String, language: String, layout: WorkspaceLayout) -> [ImportRow] {
+    ///
+    /// With `memo` (one per indexing worker, for one layout), an import already resolved from the same folder is
+    /// answered from it: the files of a folder import much the same modules, and resolving one asks the file set
+    /// and project configuration several times over.
+    static func resolve(_ rows: [ImportRow], file: String, language: String, layout: WorkspaceLayout,
+                        memo: ResolutionMemo? = nil) -> [ImportRow] {
         let resolver = resolvers[language]
+        let memo = fileDependent.contains(language) ? nil : memo
+        let folder = memo == nil ? "" : file.directory
         return rows.map { row in
             var row = row
-            let targets = resolver.map { $0.resolve(row, from: file, layout: layout) } ?? [.external(row.module)]
+            let targets: [ImportTarget]
+            if let resolver, let memo {
+                let key = ResolutionMemo.Key(language: language, folder: folder, module: row.module, names: row.names,
+                                             isSubmodule: row.isSubmodule)
+                if let known = memo.targets[key] {
+                    targets = known
+                } else {
+                    targets = resolver.resolve(row, from: file, layout: layout)
+                    memo.targets[key] = targets
+                }
+            } else {
+                targets = resolver.map { $0.resolve(row, from: file, layout: layout) } ?? [.external(row.module)]
+            }
             if targets.count == 1 {
                 // Most imports name one target: nothing to deduplicate, so no set is built.
                 let id = targets[0].nodeID
@@ -54,6 +77,19 @@ enum ImportResolution {
             return row
         }
     }
+}
+
+/// Imports resolved during one indexing run by one worker (not thread-safe), keyed by everything a resolver of a
+/// folder-based language reads: the importing folder and the import as written.
+final class ResolutionMemo {
+    struct Key: Hashable {
+        var language: String
+        var folder: String
+        var module: String
+        var names: [String]
+        var isSubmodule: Bool
+    }
+    var targets: [Key: [ImportTarget]] = [:]
 }
 
 /// What resolvers know about the workspace: its roots and files, plus project configuration read lazily.
