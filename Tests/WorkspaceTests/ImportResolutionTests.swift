@@ -78,4 +78,50 @@ final class ImportResolutionTests: XCTestCase {
         XCTAssertEqual(try targets(index, "java/com/acme/A.java"), ["com.acme.util.Strings.upper": ["java/com/acme/util/Strings.java"],
                                                                     "com.acme.util.Strings.Inner": ["java/com/acme/util/Strings.java"]])
     }
+
+    /// A full update resolves imports with one memo per worker (same folder, same import, same targets); a file
+    /// appearing later makes every other file re-resolved without it. Both must agree, including for imports of the
+    /// importing file itself (never a target of its own) and for files in one folder that import alike.
+    func testMemoizedResolutionMatchesResolvingEachFile() throws {
+        var files: [String: String] = [
+            "pkg/__init__.py": "from . import b\nfrom .sub import c\n",
+            "pkg/b.py": "from . import b\nimport pkg.sub.c\nimport numpy\n",
+            "pkg/sub/__init__.py": "",
+            "pkg/sub/c.py": "from .. import b\nfrom . import c\n",
+            "web/util.ts": "export const u = 1;\n",
+            "web/lib/index.ts": "import { u } from '../util';\n",
+            "inc/a.h": "#include \"b.h\"\n",
+            "inc/b.h": "#include \"a.h\"\n#include <stdio.h>\n",
+            "go.mod": "module example.com/m\n",
+            "svc/x.go": "package svc\nimport \"example.com/m/svc\"\nimport \"fmt\"\n",
+            "svc/y.go": "package svc\nimport \"example.com/m/svc\"\n",
+            // The same imports as above, written in other folders: they must not share answers.
+            "pkg/sub/d.py": "from . import b\n",
+            "web/lib/g.ts": "import { u } from './util';\n",
+            "other/e.c": "#include \"a.h\"\n",
+        ]
+        for i in 0..<6 {
+            files["pkg/m\(i).py"] = "from . import b\nfrom .m\((i + 1) % 6) import f\nimport pkg.sub.c\nimport os\n"
+            files["web/f\(i).ts"] = "import { u } from './util';\nimport x from './f\((i + 1) % 6)';\nimport r from 'react';\n"
+            files["inc/c\(i).c"] = "#include \"a.h\"\n#include \"c\(i).h\"\n#include <stdlib.h>\n"
+        }
+        let p = try TestProject(files)
+        let index = try p.index()
+        try index.update()
+        func allImports() throws -> [String: [ImportRow]] {
+            var out: [String: [ImportRow]] = [:]
+            for path in files.keys where path != "go.mod" { out[path] = try index.imports(in: path) }
+            return out
+        }
+        let memoized = try allImports()
+        XCTAssertEqual(memoized["pkg/b.py"]?.first?.targets, [], "a file is never a target of its own import")
+        XCTAssertEqual(memoized["pkg/__init__.py"]?.first?.targets.map(index.displayID), ["pkg/b.py"])
+        XCTAssertEqual(memoized["pkg/sub/d.py"]?.first?.targets.map(index.displayID), ["pkg/sub/__init__.py"])
+        XCTAssertEqual(memoized["other/e.c"]?.first?.targets.map(index.displayID), ["a.h"])
+        // A new file no import names: the others are resolved again, one by one, without a memo.
+        try p.write("zz/new.py", "")
+        try index.update()
+        XCTAssertEqual(try allImports(), memoized)
+    }
 }
+
