@@ -54,9 +54,9 @@ build: apt
 
 # The optimized binary carries the Swift runtime and Foundation inside it (--static-swift-stdlib; FoundationNetworking
 # is not used, so nothing links libcurl: the remote engine dlopens Debian's libcurl4 on its first request, see
-# Sources/CCurl): a process starts in 13 ms instead of 26 ms, and
-# calls into the runtime (retain, release, allocation) skip the shared-library indirection. `quorum index` on the
-# 2,000-file benchmark workspace takes about 7% less time (Benchmarks/RESULTS.md).
+# Sources/CCurl): a process starts in 7 ms instead of 26 ms, and calls into the runtime (retain, release,
+# allocation) skip the shared-library indirection. `quorum index` on the 2,000-file benchmark workspace takes about
+# 7% less time for the static runtime alone (Benchmarks/RESULTS.md).
 RELEASE_FLAGS ?= --static-swift-stdlib
 
 release: apt

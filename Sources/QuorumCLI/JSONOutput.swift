@@ -101,7 +101,8 @@ func writeString(_ s: String, into out: inout [UInt8]) {
 ///
 /// The files' symbols are read and rendered in chunks on every core, each chunk in its own read transaction,
 /// straight into bytes: after the parallel indexing, reading every file's rows back and building a `JSONValue`
-/// for each symbol on one thread was 5% of the command's time on the 2,000-file benchmark workspace.
+/// for each symbol on one thread was 5% of the command's time on the 2,000-file benchmark workspace. (Should
+/// another process write the store meanwhile, a chunk may see its newer rows; each file is still read whole.)
 func printIndexJSON(_ index: Index) throws {
     let records = try index.fileRecords()
     var head: [UInt8] = Array("{\n  \"files\": ".utf8)

