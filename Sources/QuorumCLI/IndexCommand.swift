@@ -26,7 +26,9 @@ struct IndexLocationOptions: ParsableArguments {
 
     /// Opens the index and brings it up to date, with a progress bar on stderr when stderr is a terminal.
     /// The store is flushed to disk on another thread while the caller reads and prints; `flushed` waits for it.
-    func openUpdated() throws -> (Index, IndexReport, flushed: () throws -> Void) {
+    /// `parsed` sees each parsed file on the worker that parsed it (`Index.update`).
+    func openUpdated(parsed: ((Index, FileRecord, [SymbolRow]) -> Void)? = nil)
+        throws -> (Index, IndexReport, flushed: () throws -> Void) {
         QuorumLog.bootstrap(level: .info)
         let logger = QuorumLog.logger("index")
         let path = (directory as NSString).expandingTildeInPath
@@ -40,7 +42,9 @@ struct IndexLocationOptions: ParsableArguments {
                                    log: { logger.info("\($0)") })
         let index = try Index(roots: [path], store: store.map { URL(fileURLWithPath: $0) }, options: options)
         let bar = isatty(2) != 0 ? ProgressBar() : nil
-        let report = try index.update(sync: false) { done, total in bar?.show(done, total) }
+        let report = try index.update(sync: false, parsed: parsed.map { see in { see(index, $0, $1) } }) { done, total in
+            bar?.show(done, total)
+        }
         bar?.finish()
         let flush = BackgroundResult { try index.sync() }
         return (index, report, flush.wait)
@@ -99,10 +103,12 @@ struct IndexCommand: ParsableCommand {
     var verify = false
 
     func run() throws {
-        let (index, report, flushed) = try location.openUpdated()
+        // For JSON, each parsed file's element is rendered by the worker that parsed it, while the others parse.
+        let rendered = format == .json ? RenderedFiles() : nil
+        let (index, report, flushed) = try location.openUpdated(parsed: rendered.map { r in r.render })
         switch format {
         case .json:
-            try printIndexJSON(index)
+            try printIndexJSON(index, rendered: rendered)
         case .text:
             let files = try index.filesWithSymbols()
             // One write at the end: print() per line costs more than the indexing of an unchanged tree.

@@ -99,11 +99,13 @@ func writeString(_ s: String, into out: inout [UInt8]) {
 /// "path", "symbols": [{"container", "kind", "line", "name"}]}]}`, byte for byte what `printJSON` would print
 /// for it (a test holds them equal).
 ///
-/// The files' symbols are read and rendered in chunks on every core, each chunk in its own read transaction,
-/// straight into bytes: after the parallel indexing, reading every file's rows back and building a `JSONValue`
-/// for each symbol on one thread was 5% of the command's time on the 2,000-file benchmark workspace. (Should
-/// another process write the store meanwhile, a chunk may see its newer rows; each file is still read whole.)
-func printIndexJSON(_ index: Index) throws {
+/// Files parsed by this run were rendered by the workers as they went (`rendered`); the others' symbols are read
+/// and rendered in chunks on every core, each chunk in its own read transaction, straight into bytes. After the
+/// parallel indexing, reading every file's rows back and building a `JSONValue` for each symbol on one thread was
+/// 5% of the command's time on the 2,000-file benchmark workspace. (Should another process write the store
+/// meanwhile, a chunk may see its newer rows; each file is still read whole, and an element rendered from rows
+/// other than the stored ones is not used.)
+func printIndexJSON(_ index: Index, rendered: RenderedFiles? = nil) throws {
     let records = try index.fileRecords()
     var head: [UInt8] = Array("{\n  \"files\": ".utf8)
     guard !records.isEmpty else {
@@ -119,10 +121,17 @@ func printIndexJSON(_ index: Index) throws {
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let range = (count * c / chunks)..<(count * (c + 1) / chunks)
             do {
-                let symbols = try index.symbols(ofFiles: records[range].map(\.path))
+                let ready = range.map { rendered?.element(for: records[$0]) }
+                let missing = range.indices.filter { ready[$0 - range.lowerBound] == nil }
+                var symbols = try index.symbols(ofFiles: missing.map { records[$0].path })[...]
                 var out: [UInt8] = []
                 for (k, i) in range.enumerated() {
-                    writeIndexFile(records[i], path: index.relativePath(records[i].path), symbols: symbols[k], into: &out)
+                    if let element = ready[k] {
+                        out.append(contentsOf: element)
+                    } else {
+                        writeIndexFile(records[i], path: index.relativePath(records[i].path), symbols: symbols.removeFirst(),
+                                       into: &out)
+                    }
                     out.append(contentsOf: (i == count - 1 ? "\n" : ",\n").utf8)
                 }
                 pieces[c] = out
@@ -136,6 +145,27 @@ func printIndexJSON(_ index: Index) throws {
     handle.write(Data(head))
     for piece in pieces { handle.write(Data(piece)) }
     handle.write(Data("  ]\n}\n".utf8))
+}
+
+/// Elements of `quorum index --format json`'s `files`, rendered by the indexing workers for the files they parsed,
+/// with the content hash they were rendered for.
+final class RenderedFiles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var elements: [String: (hash: String, bytes: [UInt8])] = [:]
+
+    /// `Index.update`'s `parsed` callback: renders on the calling worker, stores under the lock.
+    func render(_ index: Index, _ file: FileRecord, _ symbols: [SymbolRow]) {
+        var out: [UInt8] = []
+        writeIndexFile(file, path: index.relativePath(file.path), symbols: symbols, into: &out)
+        lock.lock(); elements[file.path] = (file.hash, out); lock.unlock()
+    }
+
+    /// The element for `file` as stored, when one was rendered from the same content.
+    func element(for file: FileRecord) -> [UInt8]? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = elements[file.path], e.hash == file.hash else { return nil }
+        return e.bytes
+    }
 }
 
 /// One element of `quorum index --format json`'s `files`, indented as the fourth level of `printJSON`'s layout.

@@ -130,8 +130,12 @@ public final class Index: @unchecked Sendable {
     ///
     /// With `sync: false` the caller flushes the store to disk itself (`sync()`), for instance while it prints
     /// the result; the update's data is committed either way.
+    /// `parsed` sees each file this update parses, with the definitions its rows hold, on the worker that parsed it
+    /// (so a caller that prints them does that work in parallel too); the rows are committed before `update`
+    /// returns, or `update` throws, unless an editor's change to the same file came after the scan read it.
     @discardableResult
-    public func update(sync: Bool = true, progress: ((Int, Int) -> Void)? = nil) throws -> IndexReport {
+    public func update(sync: Bool = true, parsed: ((FileRecord, [SymbolRow]) -> Void)? = nil,
+                       progress: ((Int, Int) -> Void)? = nil) throws -> IndexReport {
         updateLock.lock(); defer { updateLock.unlock() }
         cancelFlag.set(false)
         let started = Date()
@@ -150,7 +154,7 @@ public final class Index: @unchecked Sendable {
         let open = openDocumentPaths()
         layout = WorkspaceLayout(roots: roots, files: scanned.map(\.path) + open)
 
-        let outcome = try IndexRun(index: self, files: scanned, stored: stored, progress: progress).run()
+        let outcome = try IndexRun(index: self, files: scanned, stored: stored, parsed: parsed, progress: progress).run()
         report.parsedPaths = outcome.parsed.sorted()
         report.unchanged = outcome.unchanged
         // One line per skipped file, except for a missing grammar or broken query: one line per cause, or a

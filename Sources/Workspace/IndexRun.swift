@@ -11,6 +11,8 @@ struct IndexRun {
     let index: Index
     let files: [ScannedFile]
     let stored: [String: FileRecord]
+    /// Called on the worker with each parsed file's record and definitions (`Index.update`'s `parsed`).
+    let parsed: ((FileRecord, [SymbolRow]) -> Void)?
     let progress: ((Int, Int) -> Void)?
 
     /// A batch is written once it holds this many files…
@@ -107,6 +109,7 @@ struct IndexRun {
         case .indexed(var facts, _, _):
             facts.imports = ImportResolution.resolve(facts.imports, file: file.path, language: file.language,
                                                      layout: index.layout, memo: memo)
+            parsed?(facts.record, facts.symbols)
             return .parsed(.replace(try IndexStore.Prepared(facts)), readAt: readAt)
         }
     }

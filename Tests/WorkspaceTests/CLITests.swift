@@ -109,6 +109,24 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(text, expected)
     }
 
+    /// Elements rendered by the workers for the files a run parses, and elements read back from the store for the
+    /// others, print the same text: a fresh store (all parsed), a run after one file changed (one parsed), and a run
+    /// with nothing changed (none parsed) agree byte for byte.
+    func testIndexJSONIsTheSameWhetherFilesWereParsedOrRead() throws {
+        let p = try project()
+        let json = ["--format", "json"]
+        _ = try run(["index", p.root, "--store", p.store.path] + json)
+        try p.write("b.py", "import a\n\ndef run():\n    return 1\n\ndef walk():\n    return 2\n")
+        let (oneParsed, s1) = try run(["index", p.root, "--store", p.store.path] + json)
+        let (noneParsed, s2) = try run(["index", p.root, "--store", p.store.path] + json)
+        let fresh = p.store.deletingLastPathComponent().appendingPathComponent("fresh-store").path
+        let (allParsed, s3) = try run(["index", p.root, "--store", fresh] + json)
+        XCTAssertEqual([s1, s2, s3], [0, 0, 0])
+        XCTAssertTrue(oneParsed.contains("\"walk\""), "the changed file's new function is listed")
+        XCTAssertEqual(oneParsed, allParsed)
+        XCTAssertEqual(noneParsed, allParsed)
+    }
+
     func testGraphJSONShapeAndQueries() throws {
         let p = try project()
         let base = ["graph", p.root, "--store", p.store.path]
