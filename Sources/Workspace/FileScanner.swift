@@ -64,12 +64,12 @@ public struct FileScanner {
         -> (files: [ScannedFile], skipped: [SkippedFile]) {
         let realRoots = roots.map { FileScanner.realPath($0) }
         var start: [FolderTask] = []
-        for (root, realRoot) in zip(roots, realRoots) {
+        for root in roots {
             var base = IgnoreStack([Gitignore(base: "", patterns: options.exclude)])
             if options.useGitignore, let text = try? String(contentsOfFile: root + "/.git/info/exclude", encoding: .utf8) {
                 base = base.pushing(Gitignore(base: "", text: text))
             }
-            start.append(FolderTask(root: root, rootReal: realRoot, relative: "", ignores: base))
+            start.append(FolderTask(root: root, relative: "", ignores: base))
         }
         let queue = FolderQueue(start)
         let count = max(1, threads)
@@ -93,7 +93,6 @@ public struct FileScanner {
     /// One folder to list: where it is, and the ignore rules in force above it.
     struct FolderTask {
         var root: String
-        var rootReal: String
         var relative: String
         var ignores: IgnoreStack
     }
@@ -164,7 +163,7 @@ public struct FileScanner {
             let isDir = type == .directory
             if ignores.isIgnored(rel, isDirectory: isDir) { continue }
             if isDir {
-                folders.append(FolderTask(root: root, rootReal: task.rootReal, relative: rel, ignores: ignores))
+                folders.append(FolderTask(root: root, relative: rel, ignores: ignores))
                 continue
             }
             guard type == .regular, let language, let info else { continue }

@@ -21,6 +21,13 @@ public enum ImportTarget: Hashable, Sendable {
 protocol LanguageImportResolver {
     /// Targets of `tag` written in `file`. Never empty: an import that resolves to nothing is external.
     static func resolve(_ tag: ImportRow, from file: String, layout: WorkspaceLayout) -> [ImportTarget]
+    /// Whether the answer depends on the importing file's own name, not only on its folder (then a run's
+    /// `ResolutionMemo` is not used for it).
+    static var dependsOnFileName: Bool { get }
+}
+
+extension LanguageImportResolver {
+    static var dependsOnFileName: Bool { false }
 }
 
 /// Which resolver handles which grammar; a language without one records its imports as external.
@@ -37,10 +44,6 @@ enum ImportResolution {
         "bash": BashImports.self,
     ]
 
-    /// Languages whose resolution depends on the importing file's own name, not only on its folder: Rust's `mod x;`
-    /// and `use` paths start from the module the file is (`mod.rs`, `lib.rs` or `x.rs` make different modules).
-    static let fileDependent: Set<String> = ["rust"]
-
     /// `rows` with their `targets` filled in. The importing file itself is never a target.
     ///
     /// With `memo` (one per indexing worker, for one layout), an import already resolved from the same folder is
@@ -49,22 +52,16 @@ enum ImportResolution {
     static func resolve(_ rows: [ImportRow], file: String, language: String, layout: WorkspaceLayout,
                         memo: ResolutionMemo? = nil) -> [ImportRow] {
         let resolver = resolvers[language]
-        let memo = fileDependent.contains(language) ? nil : memo
+        let memo = resolver?.dependsOnFileName == false ? memo : nil
         let folder = memo == nil ? "" : file.directory
         return rows.map { row in
             var row = row
             let targets: [ImportTarget]
-            if let resolver, let memo {
-                let key = ResolutionMemo.Key(language: language, folder: folder, module: row.module, names: row.names,
-                                             isSubmodule: row.isSubmodule)
-                if let known = memo.targets[key] {
-                    targets = known
-                } else {
-                    targets = resolver.resolve(row, from: file, layout: layout)
-                    memo.targets[key] = targets
-                }
+            if let resolver {
+                let resolve = { resolver.resolve(row, from: file, layout: layout) }
+                targets = memo?.targets(language: language, folder: folder, row, resolve) ?? resolve()
             } else {
-                targets = resolver.map { $0.resolve(row, from: file, layout: layout) } ?? [.external(row.module)]
+                targets = [.external(row.module)]
             }
             if targets.count == 1 {
                 // Most imports name one target: nothing to deduplicate, so no set is built.
@@ -89,7 +86,16 @@ final class ResolutionMemo {
         var names: [String]
         var isSubmodule: Bool
     }
-    var targets: [Key: [ImportTarget]] = [:]
+    private var known: [Key: [ImportTarget]] = [:]
+
+    /// What `row` written in `folder` resolves to: remembered, or `resolve()`d and remembered.
+    func targets(language: String, folder: String, _ row: ImportRow, _ resolve: () -> [ImportTarget]) -> [ImportTarget] {
+        let key = Key(language: language, folder: folder, module: row.module, names: row.names, isSubmodule: row.isSubmodule)
+        if let targets = known[key] { return targets }
+        let targets = resolve()
+        known[key] = targets
+        return targets
+    }
 }
 
 /// What resolvers know about the workspace: its roots and files, plus project configuration read lazily.

@@ -5,6 +5,10 @@ import Foundation
 /// `src/main.rs` under the nearest `Cargo.toml`); `use other_crate::…` of a workspace crate resolves into
 /// that crate. Items (`Circle` in `use crate::shapes::Circle`) are not files: the deepest module file wins.
 enum RustImports: LanguageImportResolver {
+    /// `mod x;` and `use` paths start from the module the file is: `mod.rs`, `lib.rs` and `x.rs` in one folder are
+    /// different modules.
+    static var dependsOnFileName: Bool { true }
+
     static func resolve(_ tag: ImportRow, from file: String, layout: WorkspaceLayout) -> [ImportTarget] {
         let ownDir = moduleDirectory(of: file)
         if tag.isSubmodule {
